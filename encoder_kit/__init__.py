@@ -1,0 +1,59 @@
+"""encoder-kit: apply a frozen pre-trained encoder to downstream tasks, and assess it.
+
+Importing the package is cheap: every public name is loaded on first access, so neither
+torch, sentence-transformers nor scikit-learn is imported until it is needed.
+
+>>> import encoder_kit
+>>> encoder_kit.FrozenEncoder.__name__
+'FrozenEncoder'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (relative to this package)
+_EXPORTS: dict[str, str] = {
+    "FrozenEncoder": ".encoder",
+    "EmbeddingCache": ".cache",
+    "make_classifier": ".classify",
+    "default_head": ".classify",
+    "resolve_model": ".models",
+    "model_info": ".models",
+    "ModelInfo": ".models",
+    "ModelNotFoundError": ".models",
+    "inspect_text": ".inspect",
+    "TextInspection": ".inspect",
+    "TokenEncoder": ".tokens",
+    "TokenTagger": ".tagger",
+    "Entity": ".tagger",
+    "read_conll": ".conll",
+    "write_conll": ".conll",
+    "probe_layers": ".probe",
+    "load_demo_data": ".data",
+    "quiz": ".widgets",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cache import EmbeddingCache
+    from .classify import default_head, make_classifier
+    from .encoder import FrozenEncoder
+    from .models import ModelInfo, ModelNotFoundError, model_info, resolve_model
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'encoder_kit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name, __name__), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
