@@ -11,7 +11,7 @@ torch, sentence-transformers nor scikit-learn is imported until it is needed.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 __version__ = "0.1.0"
 
@@ -38,13 +38,6 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .cache import EmbeddingCache
-    from .classify import default_head, make_classifier
-    from .encoder import FrozenEncoder
-    from .models import ModelInfo, ModelNotFoundError, model_info, resolve_model
-
 
 def __getattr__(name: str) -> Any:
     module_name = _EXPORTS.get(name)

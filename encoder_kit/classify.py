@@ -1,0 +1,45 @@
+"""make_classifier: a FrozenEncoder feeding a scikit-learn head, as one Pipeline.
+
+The default head was chosen by cross-validation on the training sets in ``../shared/data``
+(see benchmarks/RESULTS.md): a logistic regression with weak regularisation on the
+unit-length sentence vectors.
+
+>>> from encoder_kit import make_classifier
+>>> clf = make_classifier()
+>>> [name for name, _ in clf.steps]
+['frozenencoder', 'logisticregression']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sklearn.base import ClassifierMixin, clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+
+from .encoder import FrozenEncoder
+
+DEFAULT_C = 10.0
+
+
+def default_head() -> ClassifierMixin:
+    """A fresh copy of the default head (chosen by measurement, see benchmarks/RESULTS.md)."""
+    return LogisticRegression(C=DEFAULT_C, max_iter=2000)
+
+
+def make_classifier(head: Any = None, **encoder_params: Any) -> Pipeline:
+    """A Pipeline of ``FrozenEncoder(**encoder_params)`` and ``head`` (default: default_head()).
+
+    The head is cloned, so the estimator you pass is never fitted in place.
+    """
+    if head is None:
+        head = default_head()
+    elif not (hasattr(head, "fit") and hasattr(head, "predict")):
+        raise TypeError(
+            f"head must be a scikit-learn classifier (with fit and predict), got "
+            f"{type(head).__name__}; e.g. make_classifier(head=LogisticRegression())"
+        )
+    else:
+        head = clone(head)
+    return make_pipeline(FrozenEncoder(**encoder_params), head)
