@@ -35,6 +35,12 @@ _EXPORTS: dict[str, str] = {
     "probe_layers": ".probe",
     "load_demo_data": ".data",
     "quiz": ".widgets",
+    "load_bank": ".questions",
+    "load_questions": ".questions",
+    "find_question": ".questions",
+    "make_variant": ".questions",
+    "record_answer": ".questions",
+    "Variant": ".questions",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -1,0 +1,75 @@
+"""Questions as data: a YAML schema for seven kinds, a loader, per-student variants.
+
+One question object serves three places: the widget a student clicks
+(``student_view()``, never the key), the nbgrader notebook (``autograder.check``) and the
+grader (``autograder.grade``). Practice questions ship in ``bank/``; graded questions stay
+in instructor folders (see ``find_leaks``).
+
+>>> from encoder_kit.questions import load_bank, make_variant
+>>> q = next(q for q in load_bank() if q.kind == "shape" and q.is_variable)
+>>> view = q.student_view(make_variant(q, "course", "hw1", "student-7"))
+>>> "expected" in view
+False
+"""
+
+from .choice_kinds import ChoiceQuestion, DesignQuestion, DiagnosisQuestion
+from .common import CONCEPTS, Option, Variable
+from .leaks import Leak, find_leaks
+from .loader import (
+    QUESTION_PATH_ENV,
+    QuestionFormatError,
+    QuestionNotFoundError,
+    find_question,
+    load_bank,
+    load_questions,
+    parse_questions_text,
+)
+from .order_key import OrderKey
+from .ordering_kind import ORDERING_METHODS, OrderingQuestion
+from .schema import QUESTION_KINDS, AnyQuestion, Question, parse_question
+from .value_kinds import SHAPE_MISTAKES, CodeQuestion, NumericQuestion, ShapeQuestion
+from .variants import (
+    Variant,
+    default_variant,
+    derive_seed,
+    is_recorded_answer,
+    make_variant,
+    record_answer,
+    variant_from_environment,
+)
+
+__all__ = [
+    "CONCEPTS",
+    "ORDERING_METHODS",
+    "QUESTION_KINDS",
+    "QUESTION_PATH_ENV",
+    "SHAPE_MISTAKES",
+    "AnyQuestion",
+    "ChoiceQuestion",
+    "CodeQuestion",
+    "DesignQuestion",
+    "DiagnosisQuestion",
+    "Leak",
+    "NumericQuestion",
+    "Option",
+    "OrderKey",
+    "OrderingQuestion",
+    "Question",
+    "QuestionFormatError",
+    "QuestionNotFoundError",
+    "ShapeQuestion",
+    "Variable",
+    "Variant",
+    "default_variant",
+    "derive_seed",
+    "find_leaks",
+    "find_question",
+    "is_recorded_answer",
+    "load_bank",
+    "load_questions",
+    "make_variant",
+    "parse_question",
+    "parse_questions_text",
+    "record_answer",
+    "variant_from_environment",
+]
