@@ -26,6 +26,7 @@ demo: install
 	$(VENV)/bin/encoder-kit demo
 
 test: install
+	$(PY) scripts/ensure_browser.py
 	$(PY) -m ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -1,0 +1,54 @@
+"""Widgets for JupyterLab: question widgets built from the question bank, and explorers.
+
+Question widgets (each with Check, the grading engine's feedback, an attempt count and an
+explanation after the first attempt; every Check saves the answer, see :mod:`.answers`):
+``OrderingWidget``, ``ShapeWidget``, ``ChoiceWidget``, ``DesignWidget``, ``DiagnosisWidget``,
+``NumericWidget``; ``quiz(concept_or_ids)`` shows a set of them.
+
+Explorers: ``PipelineExplorer`` (C1, C4-C6), ``ShapeExplorer`` (C4), ``ContextExplorer``
+(C6, C7), ``FrozenVsFineTuned`` (C3), ``MaskingExplorer`` (C8).
+
+Names load on first use, so importing this package imports neither torch nor ipywidgets.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, str] = {
+    "quiz": ".quiz",
+    "Quiz": ".quiz",
+    "widget_for": ".quiz",
+    "QuestionWidget": ".base",
+    "OrderingWidget": ".ordering",
+    "ShapeWidget": ".shape",
+    "ChoiceWidget": ".choice",
+    "DesignWidget": ".design",
+    "DiagnosisWidget": ".diagnosis",
+    "NumericWidget": ".numeric",
+    "PipelineExplorer": ".pipeline",
+    "ShapeExplorer": ".shape_explorer",
+    "ContextExplorer": ".context",
+    "FrozenVsFineTuned": ".finetune",
+    "MaskingExplorer": ".masking",
+    "save_answer": ".answers",
+    "load_answer": ".answers",
+    "grade_saved": ".answers",
+    "AnswerFileError": ".answers",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'encoder_kit.widgets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
