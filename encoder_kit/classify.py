@@ -1,8 +1,10 @@
 """make_classifier: a FrozenEncoder feeding a scikit-learn head, as one Pipeline.
 
-The default head was chosen by cross-validation on the training sets in ``../shared/data``
-(see benchmarks/RESULTS.md): a logistic regression with weak regularisation on the
-unit-length sentence vectors.
+The default head was chosen by 5-fold cross-validation on the Banking77 training set (see
+benchmarks/RESULTS.md): a logistic regression with weak regularisation (C=30) on the
+unit-length sentence vectors. An RBF SVC scores a little higher (``make_classifier(head=SVC(C=3))``)
+but has no ``predict_proba`` of its own and needs five examples per class to calibrate one;
+the logistic regression gives probabilities, fits in seconds and works from two examples.
 
 >>> from encoder_kit import make_classifier
 >>> clf = make_classifier()
@@ -20,12 +22,12 @@ from sklearn.pipeline import Pipeline, make_pipeline
 
 from .encoder import FrozenEncoder
 
-DEFAULT_C = 10.0
+DEFAULT_C = 30.0
 
 
 def default_head() -> ClassifierMixin:
     """A fresh copy of the default head (chosen by measurement, see benchmarks/RESULTS.md)."""
-    return LogisticRegression(C=DEFAULT_C, max_iter=2000)
+    return LogisticRegression(C=DEFAULT_C, max_iter=3000)
 
 
 def make_classifier(head: Any = None, **encoder_params: Any) -> Pipeline:

@@ -1,8 +1,9 @@
 """The forward loop behind FrozenEncoder: tokenize once, sort by length, batch, pool.
 
 Equal to ``SentenceTransformer.encode`` (the same modules run on the same word pieces), but
-texts are sorted by their word-piece count rather than their character count, so that a
-batch pads less, and truncation is counted so that the caller can say how many texts were cut.
+each text is tokenized once rather than once to sort and once per batch, texts are sorted by
+their word-piece count rather than their character count (a batch pads less), and truncation
+is counted so that the caller can say how many texts were cut.
 """
 
 from __future__ import annotations
@@ -12,10 +13,37 @@ from typing import Any
 import numpy as np
 
 
-def count_word_pieces(tokenizer: Any, texts: list[str]) -> np.ndarray:
-    """Word pieces per text, special tokens included, before any truncation."""
+def tokenize_with_truncation(tokenizer: Any, texts: list[str], max_length: int
+                             ) -> tuple[list[list[int]], np.ndarray]:
+    """Word-piece ids per text, cut to ``max_length`` as the tokenizer cuts, and which were cut.
+
+    Texts are tokenized once in full (to count what is cut); only the few that are too long
+    are tokenized again with the tokenizer's own truncation, so special tokens stay right.
+    """
     ids = tokenizer(texts, add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
-    return np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(texts))
+    cut = np.fromiter((len(x) > max_length for x in ids), dtype=bool, count=len(texts))
+    if cut.any():
+        long_rows = np.flatnonzero(cut)
+        redone = tokenizer([texts[i] for i in long_rows], add_special_tokens=True,
+                           truncation=True, max_length=max_length, verbose=False)["input_ids"]
+        for row, row_ids in zip(long_rows, redone, strict=True):
+            ids[row] = row_ids
+    return ids, cut
+
+
+def _pad(batch: list[list[int]], pad_id: int, with_token_types: bool) -> dict[str, Any]:
+    import torch
+
+    width = max(len(x) for x in batch)
+    input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    for row, ids in enumerate(batch):
+        input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+        mask[row, : len(ids)] = 1
+    features = {"input_ids": input_ids, "attention_mask": mask}
+    if with_token_types:
+        features["token_type_ids"] = torch.zeros_like(input_ids)
+    return features
 
 
 def embedding_dimension(model: Any) -> int:
@@ -37,18 +65,18 @@ def encode_texts(
     import torch
     from tqdm.auto import tqdm
 
-    lengths = count_word_pieces(model.tokenizer, texts)
-    truncated = lengths > max_length
-    order = np.argsort(-np.minimum(lengths, max_length), kind="stable")
+    tokenizer = model.tokenizer
+    ids, truncated = tokenize_with_truncation(tokenizer, texts, max_length)
+    order = np.argsort([-len(x) for x in ids], kind="stable")
+    with_token_types = "token_type_ids" in getattr(tokenizer, "model_input_names", ())
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     out = np.empty((len(texts), embedding_dimension(model)), dtype=np.float32)
-    kwargs = {"processing_kwargs": {"text": {"max_length": max_length, "truncation": True}}}
     starts = range(0, len(texts), batch_size)
     with torch.inference_mode():
         for start in tqdm(starts, desc="Encoding", unit="batch", disable=not show_progress):
             rows = order[start:start + batch_size]
-            features = model.preprocess([texts[i] for i in rows], **kwargs)
-            features = {k: v.to(model.device) if hasattr(v, "to") else v
-                        for k, v in features.items()}
+            features = _pad([ids[i] for i in rows], pad_id, with_token_types)
+            features = {k: v.to(model.device) for k, v in features.items()}
             vectors = model(features)["sentence_embedding"]
             if normalize:
                 vectors = torch.nn.functional.normalize(vectors, p=2, dim=1)

@@ -13,6 +13,7 @@ from conftest import run_python
 
 from encoder_kit import FrozenEncoder
 from encoder_kit.cache import (
+    DB_NAME,
     CacheCorruptionWarning,
     EmbeddingCache,
     get_cache,
@@ -127,7 +128,7 @@ def test_cache_setting_is_validated(tmp_path):
 def test_cache_false_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("ENCODER_KIT_CACHE", str(tmp_path))
     FrozenEncoder(cache=False).transform(["nothing is stored"])
-    assert not (tmp_path / "embeddings-v1.sqlite3").exists()
+    assert not (tmp_path / DB_NAME).exists()
 
 
 def test_only_misses_are_encoded(tmp_path, monkeypatch):
