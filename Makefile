@@ -22,8 +22,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# the nbgrader course workflow on the sample submissions, in build/course-demo:
+# warm-cache, release, grade, feedback, report, export, then the gradebook table
 demo: install
-	$(VENV)/bin/encoder-kit demo
+	$(VENV)/bin/encoder-kit course demo --into build/course-demo
 
 test: install
 	$(PY) scripts/ensure_browser.py

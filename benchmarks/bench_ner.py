@@ -26,28 +26,32 @@ from ner_common import HandTagger, evaluate, wikigold, wnut17
 
 import encoder_kit.tagger as tagger_module
 from encoder_kit import TokenEncoder, TokenTagger
+from encoder_kit.tagger import linear_head
 
 HAND_C = 1.0  # chosen with --select
 
 
 def frozen(**params):
-    """A TokenTagger with only the frozen vectors unless ``params`` say otherwise."""
-    return lambda: TokenTagger(**{"word_features": None, "context": 0, **params})
+    """A TokenTagger with LogisticRegression on the frozen vectors only, unless ``params`` add."""
+    return lambda: TokenTagger(**{"word_features": None, "context": 0, "head": linear_head(),
+                                  **params})
 
 
 ROWS = [
-    ("hand-made word features (word, shape, affixes, neighbours)", lambda: HandTagger(HAND_C)),
-    ("frozen, last layer", frozen(layers="last")),
-    ("frozen, second-to-last layer", frozen(layers="second_to_last")),
-    ("frozen, last four layers concatenated", frozen(layers="concat_last_4")),
-    ("frozen, mean of the last four layers", frozen(layers="mean_last_4")),
-    ("frozen, mean of last four + vectors of the words either side (context=1)",
+    ("hand-made word features (word, shape, affixes, neighbours), LR", lambda: HandTagger(HAND_C)),
+    ("frozen, last layer, LR", frozen(layers="last")),
+    ("frozen, second-to-last layer, LR", frozen(layers="second_to_last")),
+    ("frozen, last four layers concatenated, LR", frozen(layers="concat_last_4")),
+    ("frozen, mean of the last four layers, LR", frozen(layers="mean_last_4")),
+    ("frozen, mean of last four + vectors of the words either side (context=1), LR",
      frozen(layers="mean_last_4", context=1)),
-    ("**default `TokenTagger()`**: the row above + casing/shape flags",
-     lambda: TokenTagger()),
-    ("default + all hand-made features (word, affixes, neighbours), one head",
-     lambda: TokenTagger(word_features="all")),
+    ("the row above + casing/shape flags (the default features), LR",
+     frozen(layers="mean_last_4", context=1, word_features="shape")),
+    ("the row above + all hand-made features (word, affixes, neighbours), LR",
+     frozen(layers="mean_last_4", context=1, word_features="all")),
+    ("**default `TokenTagger()`**: default features, MLP head", lambda: TokenTagger()),
 ]
+DEFAULT_ROW = 8
 
 
 @contextlib.contextmanager
@@ -61,23 +65,37 @@ def shape_weight(value: float):
 
 def select_rows():
     from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
 
     def lr(C):
-        return LogisticRegression(C=C, tol=1e-3, max_iter=1000)
+        return lambda: LogisticRegression(C=C, tol=1e-3, max_iter=1000)
+
+    def mlp(units, alpha):
+        return lambda: MLPClassifier((units,), alpha=alpha, early_stopping=True, max_iter=100,
+                                     random_state=0)
 
     rows = [(f"hand-made features, LogisticRegression(C={c})", lambda c=c: HandTagger(c), 10.0)
             for c in (0.3, 1.0, 3.0)]
-    for layers, context, shape, C, weight in [
-        ("second_to_last", 0, None, 0.03, 10.0), ("concat_last_4", 0, None, 0.03, 10.0),
-        ("mean_last_4", 0, None, 0.03, 10.0), ("mean_last_4", 1, None, 0.03, 10.0),
-        ("concat_last_4", 0, "shape", 0.03, 10.0), ("mean_last_4", 1, "shape", 0.03, 1.0),
-        ("mean_last_4", 1, "shape", 0.03, 10.0), ("mean_last_4", 1, "shape", 0.1, 10.0),
-        ("mean_last_4", 1, "shape", 0.01, 10.0),
+    for layers, context, shape, head, name, weight in [
+        ("second_to_last", 0, None, lr(0.03), "LR(C=0.03)", 10.0),
+        ("concat_last_4", 0, None, lr(0.03), "LR(C=0.03)", 10.0),
+        ("mean_last_4", 0, None, lr(0.03), "LR(C=0.03)", 10.0),
+        ("mean_last_4", 1, None, lr(0.03), "LR(C=0.03)", 10.0),
+        ("concat_last_4", 0, "shape", lr(0.03), "LR(C=0.03)", 10.0),
+        ("mean_last_4", 1, "shape", lr(0.03), "LR(C=0.03)", 1.0),
+        ("mean_last_4", 1, "shape", lr(0.03), "LR(C=0.03)", 10.0),
+        ("mean_last_4", 1, "shape", lr(0.1), "LR(C=0.1)", 10.0),
+        ("mean_last_4", 1, "shape", lr(0.01), "LR(C=0.01)", 10.0),
+        ("mean_last_4", 1, None, mlp(512, 1e-2), "MLP(512, alpha=0.01)", 10.0),
+        ("mean_last_4", 0, "shape", mlp(512, 1e-2), "MLP(512, alpha=0.01)", 10.0),
+        ("mean_last_4", 1, "shape", mlp(512, 1e-2), "MLP(512, alpha=0.01)", 10.0),
+        ("mean_last_4", 1, "shape", mlp(256, 1e-2), "MLP(256, alpha=0.01)", 10.0),
+        ("mean_last_4", 1, "shape", mlp(512, 1e-1), "MLP(512, alpha=0.1)", 10.0),
     ]:
-        name = (f"layers={layers}, context={context}, word_features={shape}"
-                + (f" (shape weight {weight:g})" if shape else "") + f", C={C}")
-        rows.append((name, lambda a=layers, b=context, c=shape, d=C: TokenTagger(
-            layers=a, context=b, word_features=c, head=lr(d)), weight))
+        label = (f"layers={layers}, context={context}, word_features={shape}"
+                 + (f" (shape weight {weight:g})" if shape else "") + f", {name}")
+        rows.append((label, lambda a=layers, b=context, c=shape, d=head: TokenTagger(
+            layers=a, context=b, word_features=c, head=d()), weight))
     return rows
 
 
@@ -163,7 +181,7 @@ def main() -> None:
         prewarm(datasets, cache)
         fitted = run_table(datasets, select_rows() if args.select else ROWS, cache)
         if not args.select:
-            default = ROWS[6][0]
+            default = ROWS[DEFAULT_ROW][0]
             for data_name, (_, test) in datasets.items():
                 table = fitted[(default, data_name)].set_params(decoding="viterbi").report(*test)
                 print(f"\nDefault TokenTagger, {data_name} test, per type:\n")

@@ -23,7 +23,8 @@ Split = tuple[list[list[str]], list[list[str]]]
 def _read(*parts: str) -> Split:
     path = SHARED_DATA.joinpath(*parts)
     if not path.is_file():
-        sys.exit(f"{path} not found: the benchmarks need ../shared/data (or ENCODER_KIT_SHARED_DATA)")
+        sys.exit(f"{path} not found: the benchmarks need ../shared/data "
+                 "(or ENCODER_KIT_SHARED_DATA)")
     return read_conll(path)
 
 
@@ -45,7 +46,8 @@ def wikigold(validation: bool = False) -> tuple[Split, Split]:
 
 def wnut17(validation: bool = False) -> tuple[Split, Split]:
     """The official train and test files (with ``validation``: train and dev)."""
-    return _read("wnut17", "train.conll"), _read("wnut17", "dev.conll" if validation else "test.conll")
+    scored = "dev.conll" if validation else "test.conll"
+    return _read("wnut17", "train.conll"), _read("wnut17", scored)
 
 
 def f1(gold: list[list[str]], predicted: list[list[str]]) -> float:

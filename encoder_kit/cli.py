@@ -33,6 +33,8 @@ def _add_info(sub: argparse._SubParsersAction) -> None:
 
 # name -> function that adds the subcommand's parser; later modules append here
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_demo, _add_info]
+from autograder.course.cli import add_course_parser  # noqa: E402, I001 (the nbgrader course)
+SUBCOMMANDS.append(add_course_parser)
 
 
 def _format_confusion(labels: Sequence[str], matrix) -> str:

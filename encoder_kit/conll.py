@@ -22,7 +22,8 @@ from .inputs import _describe
 DOCSTART = "-DOCSTART-"
 
 
-def check_sentences(X: Any, *, name: str = "sentences", allow_empty: bool = True) -> list[list[str]]:
+def check_sentences(X: Any, *, name: str = "sentences",
+                    allow_empty: bool = True) -> list[list[str]]:
     """Return ``X`` as a list of lists of words, or raise an error that says how to fix it."""
     if X is None:
         raise TypeError(f"{name} is None; pass a list of sentences, each a list of words, "

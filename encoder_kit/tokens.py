@@ -27,7 +27,7 @@ from .conll import check_sentences
 
 LAYER_NAMES = ("last", "second_to_last", "concat_last_4", "mean_last_4")
 POOLINGS = ("first", "mean")
-DEFAULT_LAYERS = "concat_last_4"
+DEFAULT_LAYERS = "mean_last_4"
 
 
 def layer_indices(layers: Any, num_layers: int) -> tuple[list[int], str]:
@@ -140,7 +140,8 @@ class TokenEncoder(TransformerMixin, BaseEstimator):
             raise ValueError(f"batch_size must be a positive integer, got {self.batch_size!r}")
         info = self._info()
         max_length = info.max_length if self.max_length is None else self.max_length
-        if not isinstance(max_length, (int, np.integer)) or not 8 <= max_length <= info.max_positions:
+        limit = info.max_positions
+        if not isinstance(max_length, (int, np.integer)) or not 8 <= max_length <= limit:
             raise ValueError(f"max_length must be None or an integer from 8 to "
                              f"{info.max_positions} (this model's positions), got {max_length!r}")
         layers, combine = layer_indices(self.layers, info.num_layers)
@@ -208,7 +209,8 @@ def special_tokens(tokenizer: Any) -> tuple[list[int], list[int]]:
     return list(ids[:first]), list(ids[last:])
 
 
-def word_pieces(tokenizer: Any, sentences: list[list[str]], max_pieces: int) -> list[list[list[int]]]:
+def word_pieces(tokenizer: Any, sentences: list[list[str]],
+                max_pieces: int) -> list[list[list[int]]]:
     """Word-piece ids per word, aligned with the tokenizer's word ids.
 
     A word that the tokenizer turns into nothing (a control character, a lone accent, an
@@ -263,7 +265,10 @@ def plan_windows(counts: Sequence[int], budget: int) -> tuple[list[tuple[int, in
 def encode_words(model: Any, sentences: list[list[str]], *, layers: list[int], pooling: str,
                  max_length: int, batch_size: int = 32,
                  show_progress: bool = False) -> dict[int, list[np.ndarray]]:
-    """Per layer, one (n_words, hidden) float32 array per sentence (``model``: a SentenceTransformer)."""
+    """Per layer, one (n_words, hidden) float32 array per sentence.
+
+    ``model`` is a SentenceTransformer whose first module wraps a Hugging Face encoder.
+    """
     import torch
     from tqdm.auto import tqdm
 

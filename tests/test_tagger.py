@@ -170,8 +170,10 @@ def test_split_words_offsets_cover_every_visible_character(text):
 
 
 def test_split_words_keeps_urls_mentions_and_splits_clitics():
-    assert [w for w, _, _ in split_words("@ada's U.S. talk: https://x.org/a?b=1 isn't #fun!")] == [
-        "@ada", "'s", "U.S", ".", "talk", ":", "https://x.org/a?b=1", "is", "n't", "#fun", "!"]
+    text = "@ada's U.S. talk: https://x.org/a?b=1 isn't #fun! Smith’s well-known 3.5"
+    assert [w for w, _, _ in split_words(text)] == [
+        "@ada", "'s", "U.S.", "talk", ":", "https://x.org/a?b=1", "is", "n't", "#fun", "!",
+        "Smith", "’s", "well-known", "3.5"]
 
 
 # -- bad input -------------------------------------------------------------------------------

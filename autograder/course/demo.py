@@ -1,0 +1,86 @@
+"""``encoder-kit course demo``: the whole workflow on the sample submissions.
+
+Copies the course (``exercises/``: config, sources, questions, hidden data) into a scratch
+folder, then runs, as an instructor would: warm-cache, release, "submit" the samples
+(``tests/fixtures/submissions/<assignment>/<student>/``), grade, feedback, export and report,
+and prints the gradebook and where every file went. The original course is never written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+from .coursedir import CONFIG_FILE, CourseError
+from .nbgrader_hooks import ANSWERS_FILENAME
+
+MARK = ".encoder-kit-demo"
+COPIED = ("source", "questions", "code-questions", "hidden")
+
+
+def _prepare(into: Path, template: Path) -> None:
+    if not (template / CONFIG_FILE).is_file():
+        raise CourseError(f"no course to copy at {template} (no {CONFIG_FILE}); pass "
+                          "--template with the course folder, e.g. --template exercises")
+    if into.exists():
+        if not (into / MARK).exists():
+            raise CourseError(f"{into} exists and is not a demo course made by this command; "
+                              "choose another --into folder or remove it yourself")
+        shutil.rmtree(into)
+    into.mkdir(parents=True)
+    (into / MARK).write_text("made by `encoder-kit course demo`; safe to delete\n")
+    shutil.copy(template / CONFIG_FILE, into / CONFIG_FILE)
+    ignore = shutil.ignore_patterns(f"{ANSWERS_FILENAME}*", ".ipynb_checkpoints",
+                                    "__pycache__")
+    for name in COPIED:
+        if (template / name).is_dir():
+            shutil.copytree(template / name, into / name, ignore=ignore)
+
+
+def _submit(into: Path, submissions: Path, assignment: str) -> list[str]:
+    students = sorted(p.name for p in (submissions / assignment).iterdir() if p.is_dir())
+    for student in students:
+        target = into / "submitted" / student / assignment
+        shutil.copytree(submissions / assignment / student, target)
+    return students
+
+
+def run_demo(into: Path, template: Path, submissions: Path, workers: int | None = None) -> int:
+    """Run the demo; 0 when every step worked."""
+    from . import cli
+
+    if not submissions.is_dir():
+        raise CourseError(f"no sample submissions at {submissions}; pass --submissions with "
+                          "a folder of <assignment>/<student>/ folders")
+    assignments = sorted(p.name for p in submissions.iterdir() if p.is_dir())
+    _prepare(into, template)
+    course = str(into)
+
+    def ns(**values: object) -> argparse.Namespace:
+        return argparse.Namespace(course=course, **values)
+
+    print(f"== a copy of the course in {into}")
+    cli.run_warm_cache(ns(cache=None))
+    print(f"\n== release {', '.join(assignments)}")
+    cli.run_release(ns(assignment=assignments))
+    for assignment in assignments:
+        students = _submit(into, submissions, assignment)
+        print(f"\n== {len(students)} sample submissions of {assignment} "
+              f"({', '.join(students)}) -> submitted/")
+        status = cli.run_grade(ns(assignment=assignment, workers=workers, timeout=None,
+                                  cell_timeout=None, student=[], force=False,
+                                  kernel="in-process", cache=None))
+        if status not in (0, 1):
+            return status
+        cli.run_feedback(ns(assignment=assignment))
+        cli.run_report(ns(assignment=assignment, to=None))
+    print("\n== export")
+    cli.run_export(ns(to=None, assignment=[]))
+    print("\n== the gradebook")
+    cli.run_gradebook(ns(assignment=[]))
+    print(f"\nreports: {into / 'reports'}/<assignment>/report.md and scores.png; "
+          f"feedback: {into / 'feedback'}; exports: {into / 'exports'}")
+    print(f"it is a plain nbgrader course: `cd {into} && nbgrader list`, or start `jupyter "
+          "lab` there and open the Formgrader (Nbgrader menu)")
+    return 0

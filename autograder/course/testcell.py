@@ -1,0 +1,135 @@
+"""``grade_cell``: the one call in a hidden test cell. Grade a question, print, return points.
+
+Give the cell the question's points and make the call its last line: nbgrader reads the
+returned number as partial credit. Without an answer, the answer saved in
+``encoder-kit-answers.json`` (by ``answer()`` or a widget) is graded; a code question gets
+the student's object (``grade_cell("hw4-code-classifier-accuracy", clf)``).
+
+Nothing reaches stderr and nothing raises: a missing or malformed answers file, an unknown
+id or a crashing answer is a zero whose feedback says why. In a kernel the cell also
+displays the result as ``application/vnd.encoder-kit.result+json`` (question, answer,
+score, flags): the instructor's report reads it, and feedback files drop it.
+
+>>> grade_cell("practice-pipeline-order", ["tokens", "embeddings", "encoder", "head", "output"])
+From text to a prediction: 1 / 1 point(s)
+Correct: every step is in a valid order.
+1.0
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import warnings
+from typing import Any
+
+RESULT_MIME = "application/vnd.encoder-kit.result+json"
+_SAVED = object()
+_MAX_ANSWER_CHARS = 2000
+
+
+def _answer_file_flag(question_id: str, path: Any) -> str | None:
+    """Why the saved answer cannot be read: missing file, malformed file, or no answer."""
+    from encoder_kit.widgets.answers import AnswerFileError, answers_path, load_answer
+
+    target = answers_path(path)
+    if not target.exists():
+        return "answers-file-missing"
+    try:
+        load_answer(question_id, path)
+    except AnswerFileError as error:
+        if "no saved answer" not in str(error):
+            return "answers-file-malformed"
+        # save_answer moves a damaged file aside before it writes a new one
+        damaged = target.with_name(target.name + ".damaged").exists()
+        return "answers-file-malformed" if damaged else "not-answered"
+    return None
+
+
+def _short_paths(text: str, path: Any) -> str:
+    """The feedback with the answers file named, not its full path on the grading machine."""
+    from encoder_kit.widgets.answers import answers_path
+
+    target = answers_path(path)
+    return text.replace(str(target), target.name)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON data for the record (other objects as a shortened repr)."""
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = None
+    if text is not None and len(text) <= _MAX_ANSWER_CHARS:
+        return value
+    return repr(value)[:_MAX_ANSWER_CHARS]
+
+
+def _grade(question_id: str, answer: Any, path: Any) -> tuple[Any, Any, tuple[str, ...]]:
+    """(Result, graded answer, extra flags); never raises."""
+    from autograder import Result, grade
+    from encoder_kit.questions import find_question, variant_from_environment
+    from encoder_kit.widgets.answers import grade_saved, load_answer
+
+    flags: tuple[str, ...] = ()
+    try:
+        question = find_question(question_id)
+    except Exception as error:  # an unknown id is the instructor's mistake: say so, score 0
+        return Result.zero(f"grade_cell({question_id!r}): {error}"), None, ("grading-error",)
+    if answer is _SAVED:
+        flag = _answer_file_flag(question.id, path)
+        flags = (flag,) if flag else ()
+        shown = None if flag else load_answer(question.id, path).answer
+        return grade_saved(question, path), shown, flags
+    try:
+        result = grade(question, answer, variant_from_environment(question))
+    except Exception as error:  # the student's answer broke the grader: a zero, not a crash
+        result = Result.zero(
+            f"Your answer could not be graded ({type(error).__name__}: {error}).",
+            max_points=question.points,
+            question_id=question.id,
+        )
+        flags = ("grading-error",)
+    return result, answer, flags
+
+
+def grade_cell(question_id: str, answer: Any = _SAVED, *, path: Any = None) -> float:
+    """Grade ``question_id`` (the saved answer, or ``answer``); print; return the points."""
+    captured = io.StringIO()
+    with contextlib.redirect_stderr(captured), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result, graded, extra = _grade(question_id, answer, path)
+    title = question_id
+    with contextlib.suppress(Exception):
+        from encoder_kit.questions import find_question
+
+        title = find_question(question_id).title
+    print(f"{title}: {result.points:g} / {result.max_points:g} point(s)")
+    if result.feedback:
+        print(_short_paths(result.feedback, path))
+    if captured.getvalue().strip():
+        print(captured.getvalue().rstrip())
+    _display_record(question_id, result, graded, extra)
+    return round(float(result.points), 6)
+
+
+def _display_record(question_id: str, result: Any, graded: Any, extra: tuple[str, ...]) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover
+        return
+    if get_ipython() is None:
+        return
+    record = {
+        "question_id": question_id,
+        "answer": _plain(graded),
+        "score": result.score,
+        "points": result.points,
+        "max_points": result.max_points,
+        "flags": list(dict.fromkeys((*result.flags, *extra))),
+        "student": os.environ.get("ENCODER_KIT_STUDENT", ""),
+    }
+    display({RESULT_MIME: record}, raw=True)

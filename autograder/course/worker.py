@@ -1,0 +1,194 @@
+"""One submission, graded by nbgrader's own Autograde in a one-student course of its own.
+
+A worker never touches the course's gradebook. It builds a private course in its scratch
+folder: the assignment's source folder (read only), a copy of the submission and a copy of
+the gradebook taken when the batch started. nbgrader's ``Autograde`` converter then does
+exactly what ``nbgrader autograde`` does (timestamps, files restored from source, cells
+checked against the gradebook, execution, scores, late penalties), except that execution
+uses the in-process kernel (``kernel="in-process"``, see :mod:`autograder.course.kernel`)
+unless ``kernel="subprocess"`` asks for nbgrader's own kernel per notebook. The worker
+returns plain data: the scores nbgrader computed and the autograded files. The grader's
+parent process, the only writer, records them in the real gradebook. ::
+
+    outcome = run_job(job)            # in a worker process (see grade._jobs for a Job)
+    outcome.ok, outcome.notebooks["hw1-pipeline"].auto_scores
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nbgrader.api import Gradebook
+from nbgrader.converters import Autograde
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute
+
+from . import kernel as _kernel  # noqa: F401  (imported here so the fork server preloads it)
+from .limits import Limits
+from .nbgrader_hooks import ANSWERS_FILENAME
+from .warmup import WORKER_DB_URL
+
+KERNELS = ("in-process", "subprocess")
+
+
+@dataclass
+class Job:
+    """Everything a worker needs to grade one submission (plain, picklable data)."""
+
+    student: str
+    assignment: str
+    source: str
+    submission: str
+    snapshot_db: str
+    scratch: str
+    config: Any
+    course_id: str
+    environment: dict[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    kernel: str = "in-process"
+
+
+@dataclass
+class NotebookScores:
+    """nbgrader's results for one notebook of a submission."""
+
+    auto_scores: dict[str, float | None]
+    auto_comments: dict[str, str | None]
+    late_penalty: float | None
+
+
+@dataclass
+class Outcome:
+    """What grading one submission produced."""
+
+    student: str
+    assignment: str
+    ok: bool
+    error: str = ""
+    timestamp: Any = None
+    notebooks: dict[str, NotebookScores] = field(default_factory=dict)
+    files: dict[str, tuple[bytes, int]] = field(default_factory=dict)
+    log: str = ""
+    seconds: float = 0.0
+
+
+def _preprocessors(configured: list[Any], kernel: str) -> list[Any]:
+    if kernel not in KERNELS:
+        raise ValueError(f"kernel must be one of {KERNELS}, not {kernel!r}")
+    if kernel == "subprocess":
+        return list(configured)
+    return [_kernel.InProcessExecute if step is Execute else step for step in configured]
+
+
+def _private_course(job: Job) -> tuple[Path, Any]:
+    root = Path(job.scratch) / "course"
+    (root / "source").mkdir(parents=True)
+    os.symlink(job.source, root / "source" / job.assignment)
+    target = root / "submitted" / job.student / job.assignment
+    shutil.copytree(job.submission, target, symlinks=True)
+    shutil.copyfile(job.snapshot_db, root / "gradebook.db")
+    config = job.config.copy()
+    config.CourseDirectory.root = str(root)
+    # relative, opened from inside the private course: the fork server's warm engine
+    config.CourseDirectory.db_url = WORKER_DB_URL
+    config.CourseDirectory.assignment_id = job.assignment
+    config.CourseDirectory.student_id = job.student
+    kept = dict(config.Autograde.get("exclude_overwriting", {}) or {})
+    kept[job.assignment] = sorted({*kept.get(job.assignment, []), ANSWERS_FILENAME})
+    config.Autograde.exclude_overwriting = kept
+    configured = config.Autograde.get("autograde_preprocessors") or list(
+        Autograde.class_traits()["autograde_preprocessors"].default_value
+    )
+    config.Autograde.autograde_preprocessors = _preprocessors(configured, job.kernel)
+    config.Execute.timeout = int(max(1, round(job.limits.cell_timeout)))
+    return root, config
+
+
+def _scores(db_url: str, course_id: str, job: Job) -> tuple[Any, dict[str, NotebookScores]]:
+    with Gradebook(db_url, course_id) as gradebook:
+        submission = gradebook.find_submission(job.assignment, job.student)
+        notebooks = {
+            notebook.name: NotebookScores(
+                auto_scores={grade.name: grade.auto_score for grade in notebook.grades},
+                auto_comments={c.name: c.auto_comment for c in notebook.comments},
+                late_penalty=notebook.late_submission_penalty,
+            )
+            for notebook in submission.notebooks
+        }
+        return submission.timestamp, notebooks
+
+
+def _files(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        str(path.relative_to(folder)): (path.read_bytes(), path.stat().st_mode & 0o777)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    }
+
+
+def _one_thread_each() -> None:
+    """One BLAS/OpenMP thread per worker: the workers already fill the cores (also for the
+    processes a notebook starts, through the environment)."""
+    from .warmup import THREAD_VARIABLES
+
+    for name in THREAD_VARIABLES:
+        os.environ[name] = "1"
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except Exception:  # only slower
+        pass
+
+
+def run_job(job: Job) -> Outcome:
+    """Grade one submission in a private course; never raises for a bad notebook."""
+    start = time.perf_counter()
+    os.environ.update(job.environment)
+    _one_thread_each()
+    os.environ.update({
+        "ENCODER_KIT_ASSIGNMENT": job.assignment,
+        "ENCODER_KIT_STUDENT": job.student,
+        "ENCODER_KIT_COURSE": job.course_id,
+        "TQDM_DISABLE": "1",
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    })
+    root, config = _private_course(job)
+    here = os.getcwd()
+    os.chdir(root)
+    log = io.StringIO()
+    handler = logging.StreamHandler(log)
+    handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
+    coursedir = CourseDirectory(config=config)
+    converter = Autograde(coursedir=coursedir, config=config)
+    converter.force = True
+    converter.create_student = True
+    converter.log.addHandler(handler)
+    converter.log.setLevel(logging.INFO)
+    outcome = Outcome(job.student, job.assignment, ok=False)
+    try:
+        converter.start()
+    except Exception as error:  # nbgrader reports per-submission failures this way
+        outcome.error = f"nbgrader could not grade it ({type(error).__name__}: {error})"
+    else:
+        outcome.timestamp, outcome.notebooks = _scores(coursedir.db_url, job.course_id, job)
+        graded = Path(coursedir.format_path(coursedir.autograded_directory, job.student,
+                                            job.assignment))
+        outcome.files = _files(graded)
+        outcome.ok = True
+    finally:
+        converter.log.removeHandler(handler)
+        os.chdir(here)
+    outcome.log = log.getvalue()
+    if not outcome.ok and outcome.log:
+        errors = [line for line in outcome.log.splitlines() if line.startswith("[ERROR]")]
+        outcome.error += "\n" + "\n".join(errors[-5:])
+    outcome.seconds = time.perf_counter() - start
+    return outcome

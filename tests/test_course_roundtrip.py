@@ -1,0 +1,205 @@
+"""Release, submit, grade (interrupted, then resumed), feedback, export and report, in a
+temporary copy of the course, with the sample submissions of hw1-pipeline.
+
+The score each sample must get is worked out below from the grading rules, not taken from a
+run of the grader.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from test_course_support import EXERCISES, copy_course, scores, submit
+
+from autograder.course.coursedir import Course
+from autograder.course.executor import LocalExecutor
+from autograder.course.feedback import scan_feedback
+from autograder.course.grade import grade_assignment
+from autograder.course.release import find_release_leaks
+from encoder_kit.cli import main
+from encoder_kit.questions import find_leaks, load_questions
+
+pytestmark = pytest.mark.slow
+
+HW1 = "hw1-pipeline"
+GRADED = load_questions(EXERCISES / "questions")
+
+# Points per sample of hw1-pipeline (ordering 4, two stages 2, special tokens 1, vector 1).
+EXPECTED = {
+    "ada": 8.0,  # every answer right
+    "ben": 4 * 5 / 7 + 0 + 1 + 1,  # two steps swapped: 5 of 7 in order (dag_lcs); wrong choice
+    "cam": 0.0,  # the released notebook, unchanged
+    "dan": 0 + 2 + 0 + 1,  # the ordering and the numeric answer cells raise
+    "eve": 8.0,  # right, with warnings and text on stderr in every answer cell
+    "fay": 8.0,  # two answers from the widget's answers file, two from code
+    "gus": 0 + 0 + 1 + 1,  # the widget's answers file is missing
+    "hal": 0 + 0 + 1 + 1,  # the widget's answers file is cut short (malformed)
+}
+
+
+class StopsAfter(LocalExecutor):
+    """A LocalExecutor whose run is interrupted (as by Ctrl-C) after ``count`` results."""
+
+    def __init__(self, count: int, **options) -> None:
+        super().__init__(**options)
+        self.count = count
+
+    def run(self, fn, jobs):
+        for index, item in enumerate(super().run(fn, jobs)):
+            if index == self.count:
+                raise KeyboardInterrupt
+            yield item
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> Course:
+    """The course after release, submission and a grading run that was interrupted and
+    run again."""
+    root = copy_course(tmp_path_factory.mktemp("roundtrip") / "course")
+    assert main(["course", "release", HW1, "--course", str(root)]) == 0
+    submit(root, HW1)
+    course = Course.open(root)
+    first = grade_assignment(course, HW1, workers=2, executor=StopsAfter(3, workers=2),
+                             progress=False)
+    assert first.interrupted and len(first.graded) == 3 and not first.failed
+    assert main(["course", "grade", HW1, "--course", str(root), "--workers", "2"]) == 0
+    return course
+
+
+def test_the_release_holds_no_key_no_hidden_test_and_no_solution(graded: Course) -> None:
+    release = graded.folder("release", ".", HW1)
+    assert sorted(p.name for p in release.iterdir()) == ["encoder-kit-questions.json",
+                                                          "hw1-pipeline.ipynb"]
+    assert find_leaks([release], GRADED) == []
+    assert find_release_leaks(graded, release) == []
+    text = (release / "hw1-pipeline.ipynb").read_text()
+    assert "raise NotImplementedError()" in text and "grade_cell" not in text
+
+
+def test_a_release_that_would_leak_is_refused_and_removed(tmp_path: Path, capsys) -> None:
+    root = copy_course(tmp_path / "course")
+    notebook = root / "source" / HW1 / "notes.md"
+    notebook.write_text(next(q for q in GRADED if q.id == "hw1-choice-two-stages").explanation)
+    shutil.copy(EXERCISES / "hidden" / "city_requests_test.tsv", root / "source" / HW1)
+    assert main(["course", "release", HW1, "--course", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "NOT released" in err and "hw1-choice-two-stages" in err
+    assert "a copy of a hidden test data file" in err
+    assert not (root / "release" / HW1).exists()
+
+
+def test_every_sample_gets_its_exact_score(graded: Course) -> None:
+    found = scores(graded, HW1)
+    assert found.keys() == EXPECTED.keys()
+    for student, points in EXPECTED.items():
+        assert found[student] == pytest.approx(points, abs=1e-5), student
+
+
+def test_a_second_run_grades_only_what_is_left(graded: Course, capsys) -> None:
+    root = str(graded.root)
+    assert main(["course", "grade", HW1, "--course", root]) == 0
+    assert "0 to grade, 8 already graded" in capsys.readouterr().out
+    stamp = graded.folder("submitted", "ben", HW1) / "timestamp.txt"
+    stamp.write_text("2025-03-04 10:00:00.000000 UTC\n")  # ben submitted again
+    shutil.rmtree(graded.folder("autograded", "cam", HW1))  # a run stopped before cam's
+    assert main(["course", "grade", HW1, "--course", root]) == 0
+    assert "2 to grade, 6 already graded" in capsys.readouterr().out
+    assert scores(graded, HW1)["ben"] == pytest.approx(EXPECTED["ben"], abs=1e-5)
+
+
+def test_the_in_process_kernel_grades_like_a_jupyter_kernel(graded: Course,
+                                                            tmp_path: Path) -> None:
+    root = copy_course(tmp_path / "course")
+    assert main(["course", "release", HW1, "--course", str(root)]) == 0
+    students = submit(root, HW1, ["ben", "dan", "hal"])
+    course = Course.open(root)
+    summary = grade_assignment(course, HW1, workers=2, kernel="subprocess", progress=False)
+    assert sorted(summary.graded) == students
+    jupyter = scores(course, HW1)
+    in_process = scores(graded, HW1)
+    assert {s: jupyter[s] for s in students} == pytest.approx({s: in_process[s]
+                                                               for s in students})
+
+
+def test_feedback_hides_hidden_tests_and_labels_results(graded: Course) -> None:
+    assert main(["course", "feedback", HW1, "--course", str(graded.root)]) == 0
+    for student in EXPECTED:
+        page = graded.folder("feedback", student, HW1) / "hw1-pipeline.html"
+        text = page.read_text()
+        assert "BEGIN HIDDEN TESTS" not in text and "grade_cell" not in text
+        assert "Public test with a hidden part" in text
+    assert "Positions BERT sees: 1 / 1 point(s)" in (
+        graded.folder("feedback", "gus", HW1) / "hw1-pipeline.html").read_text()
+    assert scan_feedback(graded, HW1, list(EXPECTED)) == []
+    assert find_leaks([graded.folder("feedback")], GRADED, include_feedback=False) == []
+
+
+def test_exports_agree_with_the_gradebook(graded: Course, tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    assert main(["course", "export", "--course", str(graded.root), "--to", str(out)]) == 0
+    found = scores(graded, HW1)
+    with open(out / "grades.csv", newline="") as handle:
+        rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(handle)
+                if r["assignment"] == HW1}
+    assert rows == pytest.approx(found)
+    with open(out / "canvas.csv", newline="") as handle:
+        canvas = list(csv.reader(handle))
+    column = canvas[0].index(HW1)
+    assert canvas[1][0] == "Points Possible" and float(canvas[1][column]) == 8
+    assert {r[3]: float(r[column]) for r in canvas[2:]} == pytest.approx(found, abs=1e-5)
+    for student, points in found.items():
+        data = json.loads((out / "gradescope" / HW1 / student / "results.json").read_text())
+        assert data["score"] == pytest.approx(points, abs=1e-5)
+        assert sum(t["max_score"] for t in data["tests"]) == 8
+    gus = json.loads((out / "gradescope" / HW1 / "gus" / "results.json").read_text())
+    ordering = next(t for t in gus["tests"] if t["name"] == "test-hw1-order-encoder-steps")
+    assert ordering["score"] == 0 and "encoder-kit-answers.json does not exist" in (
+        ordering["output"])
+
+
+def test_the_report_shows_distributions_wrong_answers_and_flags(graded: Course) -> None:
+    assert main(["course", "report", HW1, "--course", str(graded.root)]) == 0
+    folder = graded.root / "reports" / HW1
+    assert (folder / "scores.png").read_bytes()[:4] == b"\x89PNG"
+    wrong = json.loads((folder / "wrong_answers.json").read_text())
+    assert wrong["hw1-choice-two-stages"] == [{"answer": "b", "count": 1, "score": 0.0}]
+    swapped = wrong["hw1-order-encoder-steps"][0]
+    assert swapped["answer"][2:4] == ["position", "embed"]
+    assert swapped["score"] == pytest.approx(5 / 7)
+    text = (folder / "report.md").read_text()
+    assert "gus: test-hw1-order-encoder-steps: AssertionError" in text
+    assert "hal:" in text and "not valid JSON" in text
+
+
+def test_nbgrader_and_the_formgrader_api_still_read_the_course(graded: Course) -> None:
+    api = graded.api()
+    assignment = api.get_assignment(HW1)
+    assert assignment["num_submissions"] == len(EXPECTED)
+    submissions = {s["student"]: s for s in api.get_submissions(HW1)}
+    assert submissions["ada"]["autograded"] and submissions["ada"]["score"] == 8
+    [notebook] = api.get_notebooks(HW1)
+    assert notebook["num_submissions"] == len(EXPECTED)
+    assert os.path.isfile(os.path.join(graded.root, "autograded", "ada", HW1, f"{HW1}.ipynb"))
+
+
+@pytest.mark.parametrize("assignment", ["hw1-pipeline", "hw2-shapes", "hw3-adaptation"])
+def test_the_source_solutions_earn_full_marks(assignment: str, tmp_path: Path) -> None:
+    """Each source notebook, handed in as it is (solutions in place) by two students (each
+    with their own numbers): everything right, so every point."""
+    root = copy_course(tmp_path / "course")
+    course = Course.open(root)
+    assert main(["course", "release", assignment, "--course", str(root)]) == 0
+    for student in ("kim", "lou"):
+        shutil.copytree(root / "source" / assignment, root / "submitted" / student / assignment)
+    summary = grade_assignment(course, assignment, workers=2, progress=False)
+    assert sorted(summary.graded) == ["kim", "lou"]
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course.course_id) as gradebook:
+        for submission in gradebook.assignment_submissions(assignment):
+            assert submission.score == submission.max_score > 0, submission.student.id
