@@ -34,6 +34,7 @@ from .gradebook import (
     recorded_students,
 )
 from .limits import Limits
+from .notes import save_notes
 from .worker import Job, Outcome, run_job
 
 
@@ -49,6 +50,18 @@ class GradeSummary:
     interrupted: bool = False
     autograded_dir: Path | None = None
     gradebook: str = ""
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    notes_file: Path | None = None
+
+
+# seconds past the notebook limit before the whole grading process is killed: the kernel
+# stops at the limit itself, and nbgrader then still scores and saves the notebook
+HARD_TIMEOUT_MARGIN = 120.0
+
+
+def hard_timeout(limits: Limits) -> float:
+    """When an executor kills a submission's grading process outright."""
+    return limits.notebook_timeout + HARD_TIMEOUT_MARGIN
 
 
 def _jobs(course: Course, assignment: str, students: Iterable[str], snapshot: Path,
@@ -65,6 +78,7 @@ def _jobs(course: Course, assignment: str, students: Iterable[str], snapshot: Pa
             submission=str(submissions[student]), snapshot_db=str(snapshot),
             scratch=str(folder), config=course.config, course_id=course.course_id,
             environment=environment, limits=limits, kernel=kernel,
+            hide=[str(course.root), str(scratch)],
         ))
     return jobs
 
@@ -123,7 +137,7 @@ def grade_assignment(
             shutil.copyfile(Path(course.db_url.removeprefix("sqlite:///")), snapshot)
             env = {**course.environment, **(environment or {})}
             jobs = _jobs(course, assignment, todo, snapshot, scratch, limits, kernel, env)
-            runner = executor or LocalExecutor(workers=workers, timeout=limits.notebook_timeout)
+            runner = executor or LocalExecutor(workers=workers, timeout=hard_timeout(limits))
             bar = tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission",
                        disable=None if progress is None else not progress)
             try:
@@ -133,6 +147,7 @@ def grade_assignment(
                 summary.interrupted = True
             finally:
                 bar.close()
+                summary.notes_file = save_notes(course, assignment, summary.notes)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     return summary
@@ -140,6 +155,8 @@ def grade_assignment(
 
 def _take(course: Course, job: Job, finished: Any, summary: GradeSummary, bar: Any) -> None:
     outcome: Outcome | None = finished.value if finished.ok else None
+    if outcome is not None and outcome.notes:
+        summary.notes[job.student] = list(outcome.notes)
     if outcome is None:
         summary.failed[job.student] = finished.message.strip().splitlines()[0] if (
             finished.message.strip()) else "the grading process failed"

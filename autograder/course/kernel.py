@@ -1,20 +1,23 @@
-"""``InProcessExecute``: nbgrader's Execute step, with the kernel inside the worker process.
+"""``SandboxedExecute``: nbgrader's Execute step, with the student's code in a confined process.
 
-Stock nbgrader starts a fresh Jupyter kernel process per notebook, which then imports
-numpy, scikit-learn and encoder-kit again (seconds each time). A grading worker is forked
-from a process that has already imported them, and runs the notebook in an in-process
-IPython kernel (``ipykernel.inprocess``): the same kernel code, the same messages (stream,
-display_data, execute_result, error), turned into cell outputs by nbclient's own
-``process_message``. The worker is one process per notebook, so nothing leaks from one
-student's notebook into the next.
+Stock nbgrader starts a fresh Jupyter kernel per notebook, which imports numpy,
+scikit-learn and encoder-kit again (seconds each time), and runs it with the grader's
+rights and no limits. Here the grading process, already warm, forks a kernel process
+(:mod:`autograder.course.kernel_process`) that confines itself and runs the cells; this
+process keeps nbgrader, the gradebook and the scores, and only reads the kernel's messages
+(the same stream, display_data, execute_result and error messages, turned into outputs by
+nbclient's own ``process_message``).
 
-A cell that runs past ``timeout`` seconds is stopped by an alarm signal and gets nbgrader's
-``CellTimeoutError`` output; the notebook then goes on with the next cell, as nbgrader's
-Execute does. The grader kills a whole notebook that runs past its wall-clock limit.
+A cell that runs past ``timeout`` seconds gets nbgrader's ``CellTimeoutError`` output and
+the notebook goes on, as nbgrader's Execute does. When the kernel has to be stopped (the
+notebook's time, memory or process limit, a cell that ignores its time limit, the notebook
+ending its own process), the cells that ran keep their outputs and every later code cell
+gets an error output that says why, so test cells after it score 0 and those before keep
+their points. ``take_notes()`` gives the reasons for the instructor's report.
 
 >>> from nbformat.v4 import new_code_cell, new_notebook
 >>> nb = new_notebook(cells=[new_code_cell("x = 6 * 7"), new_code_cell("print(x); x")])
->>> nb, _ = InProcessExecute(timeout=10).preprocess(nb, {})
+>>> nb, _ = SandboxedExecute(timeout=10).preprocess(nb, {})
 >>> [o["output_type"] for o in nb.cells[1].outputs], nb.cells[1].outputs[1]["data"]
 (['stream', 'execute_result'], {'text/plain': '42'})
 """
@@ -23,48 +26,49 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import threading
-from collections.abc import Iterator
+from collections.abc import Sequence
 from typing import Any
 
 from nbclient.exceptions import CellExecutionComplete
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 
+from .kernel_process import KernelProcess
+from .limits import Limits
+
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # no debugger notice on stderr
 
-from ipykernel.inprocess.manager import InProcessKernelManager  # noqa: E402
-from traitlets.config import Config  # noqa: E402
+NOT_RUN = "NotRun"
+_settings: dict[str, Any] = {"limits": None, "hide": (), "expose": (), "overlay": ()}
+_notes: list[str] = []
 
 
-class CellTimeout(BaseException):
-    """Raised inside a cell that ran too long (a BaseException: ``except Exception`` in the
-    student's code does not swallow it)."""
+def configure(limits: Limits, hide: Sequence[str] = (), expose: Sequence[str] = (),
+              overlay: Sequence[str] = ()) -> None:
+    """Set the limits and the file-system view of the kernels this process starts."""
+    _settings.update(limits=limits, hide=tuple(hide), expose=tuple(expose),
+                     overlay=tuple(overlay))
 
 
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise CellTimeout("the cell ran past its time limit")
+def take_notes() -> list[str]:
+    """What the kernels of this process had to stop or put back, for the instructor."""
+    notes = list(dict.fromkeys(_notes))
+    _notes.clear()
+    return notes
 
 
-@contextlib.contextmanager
-def _alarm(seconds: float | None) -> Iterator[None]:
-    """Raise CellTimeout in this (main) thread after ``seconds``, then every second after."""
-    usable = seconds and seconds > 0 and threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds), 1.0)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+def _is_test_cell(cell: NotebookNode) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
 
 
-class InProcessExecute(Execute):
-    """Execute a notebook in an in-process IPython kernel; outputs as nbclient makes them."""
+def _label(cell: NotebookNode, index: int) -> str:
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return f"cell {index + 1}" + (f" ({grade_id})" if grade_id else "")
+
+
+class SandboxedExecute(Execute):
+    """Execute a notebook in a confined kernel process; outputs as nbclient makes them."""
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
         resources = resources if resources is not None else {}
@@ -73,51 +77,62 @@ class InProcessExecute(Execute):
         self.resources = resources
         self.record_timing = False
         self.reset_execution_trackers()
-        config = Config()
-        config.HistoryManager.hist_file = ":memory:"
-        manager = InProcessKernelManager(config=config)
-        manager.start_kernel()
-        client = manager.client()
-        client.start_channels()
-        here = os.getcwd()
+        limits = _settings["limits"] or Limits(cell_timeout=self.timeout or 300)
+        kernel = KernelProcess(limits, os.path.abspath(path), hide=_settings["hide"],
+                               expose=_settings["expose"], overlay=_settings["overlay"])
+        stopped = ""
         try:
-            os.chdir(path)
+            kernel.start()
             for index, cell in enumerate(nb.cells):
-                self._run_cell(client, cell, index)
+                if cell.cell_type != "code" or not cell.source.strip():
+                    continue
+                if self.skip_cells_with_tag in cell.get("metadata", {}).get("tags", []):
+                    continue
+                if stopped:
+                    cell.outputs = [_error(NOT_RUN, f"not run: {stopped}")]
+                    continue
+                stopped = self._run_cell(kernel, cell, index, limits)
+        except OSError as error:  # the kernel could not start: every cell says why
+            for cell in nb.cells:
+                if cell.cell_type == "code" and cell.source.strip():
+                    cell.outputs = [_error(NOT_RUN, f"not run: no kernel ({error})")]
+            _notes.append(f"the grading kernel could not start ({error})")
         finally:
-            os.chdir(here)
-            with contextlib.suppress(Exception):
-                client.stop_channels()
-                manager.shutdown_kernel()
+            _notes.extend(kernel.notes)
+            kernel.stop()
         return nb, resources
 
-    def _run_cell(self, client: Any, cell: NotebookNode, index: int) -> None:
-        if cell.cell_type != "code" or not cell.source.strip():
-            return
-        if self.skip_cells_with_tag in cell.get("metadata", {}).get("tags", []):
-            return
+    def _run_cell(self, kernel: KernelProcess, cell: NotebookNode, index: int,
+                  limits: Limits) -> str:
+        """Run one cell; the reason the kernel stopped ('' when it did not)."""
         cell.outputs = []
         cell.execution_count = None
         self.clear_before_next_output = False
-        timed_out = False
-        reply = None
-        try:
-            with _alarm(self.timeout):
-                client.execute(cell.source, store_history=True, allow_stdin=False,
-                               stop_on_error=not self.allow_errors)
-        except CellTimeout:
-            timed_out = True  # the alarm hit the kernel's machinery rather than the cell
-        self._collect(client, cell, index)
-        while client.shell_channel.msg_ready():
-            reply = client.get_shell_msg()
-        if timed_out or any(o.get("ename") == "CellTimeout" for o in cell.outputs):
-            cell.outputs = [o for o in cell.outputs if o.get("ename") != "CellTimeout"]
-            cell.outputs.append(NotebookNode(output_type="error", **self.error_on_timeout))
-        elif reply is not None:
-            self.on_cell_executed(cell=cell, cell_index=index, execute_reply=reply)
-
-    def _collect(self, client: Any, cell: NotebookNode, index: int) -> None:
-        while client.iopub_channel.msg_ready():
-            message = client.get_iopub_msg()
+        timeout = float(self.timeout or limits.cell_timeout)
+        run = kernel.run_cell(cell.source, timeout, _is_test_cell(cell))
+        if run.restored:
+            _notes.append(f"{_label(cell, index)}: the notebook had replaced "
+                          f"{', '.join(run.restored[:5])}; put back before the test ran")
+        for message in run.messages:
             with contextlib.suppress(CellExecutionComplete):
                 self.process_message(message, cell, index)
+        if run.stopped:
+            cell.outputs.append(_error(NOT_RUN, f"the kernel was stopped: {run.stopped}"))
+            _notes.append(f"{_label(cell, index)}: kernel stopped: {run.stopped}; the "
+                          "cells after it were not run")
+            return run.stopped
+        if run.timed_out:
+            cell.outputs.append(NotebookNode(output_type="error", **self.error_on_timeout))
+            _notes.append(f"{_label(cell, index)}: stopped at the {timeout:g} s cell limit")
+        elif run.reply is not None:
+            self.on_cell_executed(cell=cell, cell_index=index,
+                                  execute_reply={"content": run.reply})
+        return ""
+
+
+def _error(name: str, text: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=name, evalue=text, traceback=[
+        f"{name}: {text}"])
+
+
+InProcessExecute = SandboxedExecute  # the name used before the kernel had its own process

@@ -2,15 +2,18 @@
 
 ``cell_timeout`` stops a single cell (nbgrader's ``Execute.timeout``; the cell gets a
 ``CellTimeoutError`` output and the notebook goes on). ``notebook_timeout`` is the wall-clock
-budget of a whole submission: past it the worker process and everything it started are
-killed and the submission is reported as failed (not graded), so the batch goes on.
+budget of a whole notebook. ``memory_mb`` (the kernel and every process it starts),
+``max_processes`` (at once) and ``output_bytes`` (per cell; more is cut) bound what student
+code may use. A notebook that passes the time, memory or process limit has its kernel
+stopped: the cells that ran keep their results, the rest are marked as not run, and the
+instructor's report says which limit it was (see :mod:`autograder.course.kernel`).
 
 >>> Limits(cell_timeout=60, notebook_timeout=300).notebook_timeout
 300.0
 >>> Limits(cell_timeout=0)
 Traceback (most recent call last):
 ...
-ValueError: cell_timeout must be a number of seconds above 0, not 0; e.g. --cell-timeout 120
+ValueError: cell_timeout must be a number above 0, not 0; e.g. --cell-timeout 120
 """
 
 from __future__ import annotations
@@ -21,18 +24,26 @@ from typing import Any
 
 DEFAULT_CELL_TIMEOUT = 300.0
 DEFAULT_NOTEBOOK_TIMEOUT = 900.0
-_FLAGS = {"cell_timeout": "--cell-timeout 120", "notebook_timeout": "--timeout 600"}
+DEFAULT_MEMORY_MB = 4096.0
+DEFAULT_MAX_PROCESSES = 64
+DEFAULT_OUTPUT_BYTES = 1_000_000
+_FLAGS = {"cell_timeout": "--cell-timeout 120", "notebook_timeout": "--timeout 600",
+          "memory_mb": "--memory-mb 4096", "max_processes": "--max-processes 64",
+          "output_bytes": "--max-output 1000000"}
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Seconds a cell, and a whole submission, may run."""
+    """What one submission's grading may use (seconds, MB, processes, bytes)."""
 
     cell_timeout: float = DEFAULT_CELL_TIMEOUT
     notebook_timeout: float = DEFAULT_NOTEBOOK_TIMEOUT
+    memory_mb: float = DEFAULT_MEMORY_MB
+    max_processes: int = DEFAULT_MAX_PROCESSES
+    output_bytes: int = DEFAULT_OUTPUT_BYTES
 
     def __post_init__(self) -> None:
-        for name in ("cell_timeout", "notebook_timeout"):
+        for name in _FLAGS:
             value = getattr(self, name)
             if (
                 isinstance(value, bool)
@@ -41,14 +52,17 @@ class Limits:
                 or value <= 0
             ):
                 raise ValueError(
-                    f"{name} must be a number of seconds above 0, not {value!r}; "
-                    f"e.g. {_FLAGS[name]}"
+                    f"{name} must be a number above 0, not {value!r}; e.g. {_FLAGS[name]}"
                 )
-            object.__setattr__(self, name, float(value))
+            whole = name in ("max_processes", "output_bytes")
+            object.__setattr__(self, name, int(value) if whole else float(value))
+        if self.max_processes < 4:
+            raise ValueError(f"max_processes must be at least 4 (the kernel needs a few), "
+                             f"not {self.max_processes}; e.g. {_FLAGS['max_processes']}")
 
     @classmethod
     def for_course(cls, config: Any, cell_timeout: float | None = None,
-                   notebook_timeout: float | None = None) -> Limits:
+                   notebook_timeout: float | None = None, **others: Any) -> Limits:
         """The course's limits (``c.Execute.timeout`` in nbgrader_config.py), overridden."""
         configured = None
         execute = config.get("Execute", {}) if hasattr(config, "get") else {}
@@ -56,4 +70,5 @@ class Limits:
             configured = float(execute["timeout"])
         cell = cell_timeout or configured or DEFAULT_CELL_TIMEOUT
         notebook = notebook_timeout or max(DEFAULT_NOTEBOOK_TIMEOUT, 3 * cell)
-        return cls(cell_timeout=cell, notebook_timeout=notebook)
+        given = {k: v for k, v in others.items() if v is not None}
+        return cls(cell_timeout=cell, notebook_timeout=notebook, **given)

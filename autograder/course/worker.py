@@ -33,6 +33,7 @@ from nbgrader.preprocessors import Execute
 from . import kernel as _kernel  # noqa: F401  (imported here so the fork server preloads it)
 from .limits import Limits
 from .nbgrader_hooks import ANSWERS_FILENAME
+from .sandbox import protect_grader
 from .warmup import WORKER_DB_URL
 
 KERNELS = ("in-process", "subprocess")
@@ -53,6 +54,8 @@ class Job:
     environment: dict[str, str] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
     kernel: str = "in-process"
+    # folders the student's kernel must not see (the course, the batch's scratch space)
+    hide: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Outcome:
     files: dict[str, tuple[bytes, int]] = field(default_factory=dict)
     log: str = ""
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # limits hit, helpers put back: for the report
 
 
 def _preprocessors(configured: list[Any], kernel: str) -> list[Any]:
@@ -148,11 +152,55 @@ def _one_thread_each() -> None:
         pass
 
 
+def _paths(value: str) -> list[str]:
+    return [p for p in value.split(os.pathsep) if p and os.path.exists(p)]
+
+
+def _configure_kernels(job: Job) -> None:
+    """The kernels' limits and view: the course and scratch hidden; the questions, hidden
+    data and the embedding cache readable (the cache through a layer that keeps what a
+    notebook writes away from the real one)."""
+    from .coursedir import HIDDEN_DATA_ENV, QUESTION_PATH_ENV
+
+    env = os.environ
+    expose = [*_paths(env.get(QUESTION_PATH_ENV, "")), *_paths(env.get(HIDDEN_DATA_ENV, ""))]
+    from encoder_kit.cache import default_cache_dir
+
+    cache = env.get("ENCODER_KIT_CACHE") or str(default_cache_dir())
+    _kernel.configure(job.limits, hide=job.hide, expose=expose + _python_paths(job.hide),
+                      overlay=_paths(cache))
+
+
+def _python_paths(hide: list[str]) -> list[str]:
+    """Where Python and the packages live, when a hidden folder or /tmp would cover them
+    (a virtual environment in a temporary folder, say)."""
+    import sys
+
+    import autograder
+    import encoder_kit
+
+    covered = [Path(p).resolve() for p in (*hide, "/tmp", "/dev/shm")]
+    candidates = {sys.prefix, sys.exec_prefix, *sys.path,
+                  str(Path(autograder.__file__).parent), str(Path(encoder_kit.__file__).parent)}
+    chosen = []
+    for text in candidates:
+        if not text or not os.path.isdir(text):
+            continue
+        path = Path(text).resolve()
+        under = any(path.is_relative_to(c) for c in covered)
+        holds_hidden = any(Path(h).resolve().is_relative_to(path) for h in hide)
+        if under and not holds_hidden:
+            chosen.append(str(path))
+    return sorted(chosen)
+
+
 def run_job(job: Job) -> Outcome:
     """Grade one submission in a private course; never raises for a bad notebook."""
     start = time.perf_counter()
+    protect_grader()
     os.environ.update(job.environment)
     _one_thread_each()
+    _configure_kernels(job)
     os.environ.update({
         "ENCODER_KIT_ASSIGNMENT": job.assignment,
         "ENCODER_KIT_STUDENT": job.student,
@@ -186,6 +234,7 @@ def run_job(job: Job) -> Outcome:
     finally:
         converter.log.removeHandler(handler)
         os.chdir(here)
+    outcome.notes = _kernel.take_notes()
     outcome.log = log.getvalue()
     if not outcome.ok and outcome.log:
         errors = [line for line in outcome.log.splitlines() if line.startswith("[ERROR]")]

@@ -1,0 +1,158 @@
+"""The kernel process's side of :mod:`autograder.course.kernel_process` (runs the cells).
+
+``main`` confines the process, starts an in-process IPython kernel, then answers each
+request (a cell's source, its time limit, whether it is a test cell) with the kernel's
+messages and a ``done`` frame. Before a test cell it puts the grading helpers back
+(:mod:`autograder.course.pristine`). Output past the limit is cut here (the parent kills a
+kernel that sends far more anyway). A process the notebook forked that comes back into this
+loop exits at once, so only the kernel itself ever talks to the grader.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import struct
+import sys
+import traceback
+from typing import Any
+
+from .kernel_process import write_frame
+
+_HEADER = struct.Struct(">I")
+# modules whose functions and classes a test cell may rely on (restored before each one)
+PROTECTED = ("autograder", "encoder_kit", "sklearn", "seqeval", "numpy", "builtins", "json",
+             "math", "statistics", "operator", "functools", "collections", "re", "os",
+             "pathlib", "io", "warnings", "pandas")
+
+
+class CellTimeout(BaseException):
+    """Raised inside a cell that ran too long (a BaseException, so ``except Exception`` in
+    the student's code does not swallow it)."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise CellTimeout("the cell ran past its time limit")
+
+
+def _read_frame(fd: int) -> dict[str, Any]:
+    def exactly(n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            chunk = os.read(fd, n - len(data))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return data
+
+    (size,) = _HEADER.unpack(exactly(_HEADER.size))
+    return json.loads(exactly(size))
+
+
+class _Trimmer:
+    """Cuts a cell's output at ``limit`` bytes and says so once."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.sent = 0
+        self.cut = False
+
+    def keep(self, message: dict[str, Any]) -> dict[str, Any] | None:
+        kind, content = message["msg_type"], message["content"]
+        if kind not in ("stream", "display_data", "execute_result", "error",
+                        "update_display_data"):
+            return message
+        size = len(json.dumps(content, default=str))
+        if self.sent + size <= self.limit:
+            self.sent += size
+            return message
+        if kind == "error":  # errors decide scores: keep them, shortened
+            content = dict(content, traceback=list(content.get("traceback", []))[-3:])
+            return {"msg_type": kind, "content": content}
+        if self.cut:
+            return None
+        if kind == "stream" and self.sent < self.limit:  # keep the start of the text
+            text = str(content.get("text", ""))[: self.limit - self.sent]
+            self.sent = self.limit
+            self.cut = True
+            return {"msg_type": kind, "content": {
+                "name": content.get("name", "stdout"),
+                "text": text + f"\n[output cut: this cell printed more than {self.limit} "
+                               "bytes, the grader's output limit]\n"}}
+        self.cut = True
+        return {"msg_type": "stream", "content": {
+            "name": "stdout",
+            "text": f"\n[output cut: this cell printed more than {self.limit} bytes, the "
+                    "grader's output limit]\n"}}
+
+
+def main(requests: int, messages: int, spec: Any) -> None:
+    """Body of the kernel process; never returns."""
+    me = os.getpid()
+    try:
+        from . import sandbox
+
+        notes = sandbox.confine(workdir=spec.workdir, keep_fds=[requests, messages],
+                                file_bytes=max(spec.limits.output_bytes, 64 * 2**20),
+                                hide=spec.hide, expose=spec.expose, overlay=spec.overlay,
+                                tmp_bytes=int(spec.limits.memory_mb * 2**20))
+        os.environ.update({"MPLCONFIGDIR": "/tmp/.matplotlib", "TQDM_DISABLE": "1"})
+        _serve(requests, messages, spec, notes, me)
+    except BaseException:  # noqa: BLE001 - report, then end this process whatever happened
+        if os.getpid() == me:
+            with contextlib.suppress(Exception):
+                write_frame(messages, {"t": "done", "notes": [
+                    "the kernel process failed: " + traceback.format_exc(limit=3)[-500:]]})
+    os._exit(0)
+
+
+def _serve(requests: int, messages: int, spec: Any, notes: list[str], me: int) -> None:
+    from ipykernel.inprocess.manager import InProcessKernelManager
+    from traitlets.config import Config
+
+    from .pristine import Snapshot
+
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    manager = InProcessKernelManager(config=config)
+    manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    snapshot = Snapshot.take(PROTECTED)
+    write_frame(messages, {"t": "hello", "notes": notes})
+    signal.signal(signal.SIGALRM, _on_alarm)
+    while True:
+        try:
+            request = _read_frame(requests)
+        except EOFError:
+            return
+        restored = snapshot.restore() if request.get("test") else []
+        timed_out = False
+        try:
+            signal.setitimer(signal.ITIMER_REAL, float(request["timeout"]), 1.0)
+            client.execute(request["source"], store_history=True, allow_stdin=False)
+        except CellTimeout:
+            timed_out = True  # the alarm hit the kernel's machinery rather than the cell
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        if os.getpid() != me:  # a process the cell forked came back here: not ours to talk
+            os._exit(0)
+        trimmer = _Trimmer(spec.limits.output_bytes)
+        while client.iopub_channel.msg_ready():
+            message = client.get_iopub_msg()
+            if message.get("msg_type") == "error" and message["content"].get(
+                    "ename") == "CellTimeout":
+                timed_out = True
+                continue
+            kept = trimmer.keep({"msg_type": message.get("msg_type"),
+                                 "content": message.get("content", {})})
+            if kept is not None:
+                write_frame(messages, kept)
+        reply = None
+        while client.shell_channel.msg_ready():
+            reply = client.get_shell_msg().get("content")
+        sys.stdout.flush()
+        write_frame(messages, {"t": "done", "reply": reply, "timed_out": timed_out,
+                               "restored": restored})
