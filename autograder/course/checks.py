@@ -11,6 +11,12 @@ hidden test sets live in the instructor's folder ``$ENCODER_KIT_HIDDEN_DATA`` (t
   the pre-trained all-MiniLM-L6-v2, unchanged on disk and in memory;
 - ``tagger_f1``: entity-level F1 on 100 hidden sentences, at least ``TAGGER_F1_BAR``.
 
+Scored outside the student's process: in a grading kernel (``$ENCODER_KIT_GRADER_SCORES``),
+a check whose name is in ``SPLIT`` only *collects* what it needs from the student's object
+(predictions on the hidden inputs, which the kernel gets without their labels, in
+``$ENCODER_KIT_HIDDEN_INPUTS``); the grader's own process then *scores* them against the
+labels, which never enter the kernel (see :mod:`autograder.course.scoring`).
+
 The bars were set by measurement (benchmarks/bench_course_bars.py, figures in
 benchmarks/RESULTS-grading.md): the reference solutions clear them by about 8 points; a
 bag-of-words model, or a head trained on a small share of the data, does not.
@@ -25,6 +31,7 @@ AssertionError: The hidden test data is on the instructor's side only; this test
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,19 +70,73 @@ def _predict(model: Any, inputs: list[Any], what: str) -> list[Any]:
     return predicted
 
 
-def classifier_accuracy(clf: Any) -> tuple[float, str]:
-    """Full marks when accuracy on the hidden city requests reaches the bar."""
+HIDDEN_INPUTS_ENV = "ENCODER_KIT_HIDDEN_INPUTS"
+
+
+def hidden_inputs(name: str) -> list[Any]:
+    """The inputs of a hidden set without its labels (texts, or lists of words)."""
+    folder = os.environ.get(HIDDEN_INPUTS_ENV)
+    if folder:
+        path = Path(folder) / f"{name}.inputs.json"
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    return _read_hidden(hidden_data_dir(), name)[0]
+
+
+def _read_hidden(folder: Path, name: str) -> tuple[list[Any], list[Any]]:
+    """(inputs, labels) of the hidden set ``name`` in ``folder``."""
+    if name.endswith(".conll"):
+        from encoder_kit.conll import read_conll
+
+        return read_conll(folder / name)
     from encoder_kit.data.exercises import read_labelled_tsv
 
-    texts, labels = read_labelled_tsv(hidden_data_dir() / CITY_REQUESTS_TEST)
-    predicted = _predict(clf, texts, "classifier")
-    accuracy = sum(str(p) == y for p, y in zip(predicted, labels, strict=True)) / len(labels)
+    return read_labelled_tsv(folder / name)
+
+
+def write_hidden_inputs(hidden: Path, target: Path) -> list[str]:
+    """Write the inputs (no labels) of every hidden set in ``hidden`` to ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in (CITY_REQUESTS_TEST, NER_TEST):
+        if (hidden / name).is_file():
+            inputs = _read_hidden(hidden, name)[0]
+            (target / f"{name}.inputs.json").write_text(json.dumps(inputs), encoding="utf-8")
+            written.append(name)
+    return written
+
+
+def _plain_labels(predicted: list[Any], nested: bool) -> list[Any]:
+    """Predictions as plain strings (a str subclass could compare equal to anything)."""
+    if nested:
+        return [[str.__str__(str(t)) for t in row] for row in predicted]
+    return [str.__str__(str(p)) for p in predicted]
+
+
+def collect_classifier_accuracy(clf: Any) -> dict[str, Any]:
+    """The student's predictions on the hidden messages (collected in the kernel)."""
+    texts = hidden_inputs(CITY_REQUESTS_TEST)
+    return {"predictions": _plain_labels(_predict(clf, texts, "classifier"), nested=False)}
+
+
+def score_classifier_accuracy(collected: dict[str, Any], hidden: Path) -> tuple[float, str]:
+    """Accuracy of collected predictions against the hidden labels (in the grader)."""
+    _, labels = _read_hidden(hidden, CITY_REQUESTS_TEST)
+    predicted = collected.get("predictions")
+    if not isinstance(predicted, list) or len(predicted) != len(labels):
+        raise AssertionError("predict must return one label per hidden message.")
+    accuracy = sum(p == y for p, y in zip(predicted, labels, strict=True)) / len(labels)
     verdict = "reaches" if accuracy >= CLASSIFIER_ACCURACY_BAR else "is below"
     feedback = (
         f"Accuracy on the {len(labels)} hidden messages: {accuracy:.1%}, which {verdict} the "
         f"bar of {CLASSIFIER_ACCURACY_BAR:.0%}."
     )
     return (1.0 if accuracy >= CLASSIFIER_ACCURACY_BAR else 0.0), feedback
+
+
+def classifier_accuracy(clf: Any) -> tuple[float, str]:
+    """Full marks when accuracy on the hidden city requests reaches the bar."""
+    return score_classifier_accuracy(collect_classifier_accuracy(clf), hidden_data_dir())
 
 
 def _frozen_encoders(estimator: Any, depth: int = 0) -> Iterator[Any]:
@@ -142,13 +203,9 @@ def classifier_frozen(clf: Any) -> tuple[float, str]:
     return 1.0, "The encoder is the pre-trained all-MiniLM-L6-v2, frozen and unchanged."
 
 
-def tagger_f1(tagger: Any) -> tuple[float, str]:
-    """Full marks when entity-level F1 on the hidden sentences reaches the bar."""
-    from seqeval.metrics import f1_score
-
-    from encoder_kit.conll import read_conll
-
-    sentences, tags = read_conll(hidden_data_dir() / NER_TEST)
+def collect_tagger_f1(tagger: Any) -> dict[str, Any]:
+    """The student's tags for the hidden sentences (collected in the kernel)."""
+    sentences = hidden_inputs(NER_TEST)
     predicted = [list(row) for row in _predict(tagger, sentences, "tagger")]
     for i, (row, words) in enumerate(zip(predicted, sentences, strict=True)):
         if len(row) != len(words):
@@ -156,6 +213,18 @@ def tagger_f1(tagger: Any) -> tuple[float, str]:
                 f"predict gave {len(row)} tags for hidden sentence {i}, which has {len(words)} "
                 "words; give exactly one tag per word."
             )
+    return {"predictions": _plain_labels(predicted, nested=True)}
+
+
+def score_tagger_f1(collected: dict[str, Any], hidden: Path) -> tuple[float, str]:
+    """Entity-level F1 of collected tags against the hidden tags (in the grader)."""
+    from seqeval.metrics import f1_score
+
+    sentences, tags = _read_hidden(hidden, NER_TEST)
+    predicted = collected.get("predictions")
+    if not isinstance(predicted, list) or [len(r) if isinstance(r, list) else -1
+                                           for r in predicted] != [len(t) for t in tags]:
+        raise AssertionError("predict must give one tag per word of every hidden sentence.")
     f1 = float(f1_score(tags, predicted))
     verdict = "reaches" if f1 >= TAGGER_F1_BAR else "is below"
     feedback = (
@@ -163,3 +232,16 @@ def tagger_f1(tagger: Any) -> tuple[float, str]:
         f"the bar of {TAGGER_F1_BAR:.2f}."
     )
     return (1.0 if f1 >= TAGGER_F1_BAR else 0.0), feedback
+
+
+def tagger_f1(tagger: Any) -> tuple[float, str]:
+    """Full marks when entity-level F1 on the hidden sentences reaches the bar."""
+    return score_tagger_f1(collect_tagger_f1(tagger), hidden_data_dir())
+
+
+# checks scored in the grader's process: test name -> (collect in the kernel, score outside)
+SPLIT = {
+    "autograder.course.checks:classifier_accuracy": (collect_classifier_accuracy,
+                                                     score_classifier_accuracy),
+    "autograder.course.checks:tagger_f1": (collect_tagger_f1, score_tagger_f1),
+}

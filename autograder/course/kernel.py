@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from nbclient.exceptions import CellExecutionComplete
@@ -39,15 +40,20 @@ from .limits import Limits
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # no debugger notice on stderr
 
 NOT_RUN = "NotRun"
-_settings: dict[str, Any] = {"limits": None, "hide": (), "expose": (), "overlay": ()}
+_settings: dict[str, Any] = {"limits": None, "hide": (), "expose": (), "overlay": (),
+                             "environment": {}, "scoring": None}
 _notes: list[str] = []
 
 
 def configure(limits: Limits, hide: Sequence[str] = (), expose: Sequence[str] = (),
-              overlay: Sequence[str] = ()) -> None:
-    """Set the limits and the file-system view of the kernels this process starts."""
+              overlay: Sequence[str] = (), environment: dict[str, str | None] | None = None,
+              scoring: dict[str, Any] | None = None) -> None:
+    """Set the limits, file-system view and environment (a value of None unsets) of the
+    kernels this process starts; with ``scoring`` ({"hidden": folder or None}), grade_cell
+    cells are scored in this process afterwards (see :mod:`autograder.course.scoring`)."""
     _settings.update(limits=limits, hide=tuple(hide), expose=tuple(expose),
-                     overlay=tuple(overlay))
+                     overlay=tuple(overlay), environment=dict(environment or {}),
+                     scoring=scoring)
 
 
 def take_notes() -> list[str]:
@@ -79,7 +85,8 @@ class SandboxedExecute(Execute):
         self.reset_execution_trackers()
         limits = _settings["limits"] or Limits(cell_timeout=self.timeout or 300)
         kernel = KernelProcess(limits, os.path.abspath(path), hide=_settings["hide"],
-                               expose=_settings["expose"], overlay=_settings["overlay"])
+                               expose=_settings["expose"], overlay=_settings["overlay"],
+                               environment=_settings["environment"])
         stopped = ""
         try:
             kernel.start()
@@ -100,6 +107,11 @@ class SandboxedExecute(Execute):
         finally:
             _notes.extend(kernel.notes)
             kernel.stop()
+        if _settings["scoring"] is not None:
+            from .scoring import score_notebook
+
+            hidden = _settings["scoring"].get("hidden")
+            _notes.extend(score_notebook(nb, Path(path), Path(hidden) if hidden else None))
         return nb, resources
 
     def _run_cell(self, kernel: KernelProcess, cell: NotebookNode, index: int,

@@ -99,6 +99,11 @@ def main(requests: int, messages: int, spec: Any) -> None:
                                 hide=spec.hide, expose=spec.expose, overlay=spec.overlay,
                                 tmp_bytes=int(spec.limits.memory_mb * 2**20))
         os.environ.update({"MPLCONFIGDIR": "/tmp/.matplotlib", "TQDM_DISABLE": "1"})
+        for name, value in spec.environment.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         _serve(requests, messages, spec, notes, me)
     except BaseException:  # noqa: BLE001 - report, then end this process whatever happened
         if os.getpid() == me:
@@ -108,11 +113,9 @@ def main(requests: int, messages: int, spec: Any) -> None:
     os._exit(0)
 
 
-def _serve(requests: int, messages: int, spec: Any, notes: list[str], me: int) -> None:
+def _start() -> tuple[Any, Any]:
     from ipykernel.inprocess.manager import InProcessKernelManager
     from traitlets.config import Config
-
-    from .pristine import Snapshot
 
     config = Config()
     config.HistoryManager.hist_file = ":memory:"
@@ -120,6 +123,24 @@ def _serve(requests: int, messages: int, spec: Any, notes: list[str], me: int) -
     manager.start_kernel()
     client = manager.client()
     client.start_channels()
+    return manager, client
+
+
+def warm_kernel() -> None:
+    """Start and stop an in-process kernel here once, so that the kernels of processes
+    forked from this one start warm (the first start imports some 150 modules)."""
+    manager, client = _start()
+    client.execute("pass", store_history=False)
+    while client.iopub_channel.msg_ready():
+        client.get_iopub_msg()
+    client.stop_channels()
+    manager.shutdown_kernel()
+
+
+def _serve(requests: int, messages: int, spec: Any, notes: list[str], me: int) -> None:
+    from .pristine import Snapshot
+
+    manager, client = _start()
     snapshot = Snapshot.take(PROTECTED)
     write_frame(messages, {"t": "hello", "notes": notes})
     signal.signal(signal.SIGALRM, _on_alarm)

@@ -65,12 +65,14 @@ class KernelProcess:
     """Parent side of one notebook's kernel process (see the module docstring)."""
 
     def __init__(self, limits: Limits, workdir: str, hide: Sequence[str] = (),
-                 expose: Sequence[str] = (), overlay: Sequence[str] = ()) -> None:
+                 expose: Sequence[str] = (), overlay: Sequence[str] = (),
+                 environment: dict[str, str | None] | None = None) -> None:
         self.limits = limits
         self.workdir = workdir
         self.hide = list(hide)
         self.expose = list(expose)
         self.overlay = list(overlay)
+        self.environment = dict(environment or {})
         self.pid = 0
         self.group: KernelGroup | None = None
         self.notes: list[str] = []

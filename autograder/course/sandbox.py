@@ -5,7 +5,7 @@ where it can't:
 
 - its own session, and it adopts orphans (``PR_SET_CHILD_SUBREAPER``), so every process the
   notebook starts stays in the kernel's tree and dies with it;
-- only the file descriptors it needs stay open (not the gradebook's, not the grader's);
+- inherited open files and network sockets are closed (the gradebook's, the course's);
 - no core files, and files it writes are capped at ``file_bytes``;
 - as root (or where unprivileged user namespaces are allowed): a network namespace with no
   interfaces but a down loopback (no network), and a mount namespace in which every file
@@ -75,12 +75,32 @@ def protect_grader() -> None:
 
 
 def _close_other_fds(keep: Sequence[int]) -> None:
-    kept = sorted({0, 1, 2, *keep})
-    start = 0
-    for fd in kept + [resource.getrlimit(resource.RLIMIT_NOFILE)[0]]:
-        if fd > start:
-            os.closerange(start, fd)
-        start = fd + 1
+    """Close inherited files, folders and network sockets (the gradebook, the course): the
+    mount namespace hides paths, not descriptors already open. Pipes, event descriptors and
+    local socket pairs stay: the kernel machinery forked with us uses them."""
+    import socket
+    import stat
+
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd in (0, 1, 2) or fd in keep:
+            continue
+        try:
+            mode = os.fstat(fd).st_mode
+        except OSError:
+            continue
+        close = stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISBLK(mode)
+        if stat.S_ISSOCK(mode):
+            try:
+                with socket.socket(fileno=os.dup(fd)) as sock:
+                    close = sock.family != socket.AF_UNIX
+            except OSError:
+                close = True
+        if close:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 def _rlimits(file_bytes: int) -> None:

@@ -26,6 +26,10 @@ import warnings
 from typing import Any
 
 RESULT_MIME = "application/vnd.encoder-kit.result+json"
+# in a grading kernel: what grade_cell hands to the grader's process, which scores it
+SUBMISSION_MIME = "application/vnd.encoder-kit.submission+json"
+GRADER_SCORES_ENV = "ENCODER_KIT_GRADER_SCORES"
+HANDED_OVER = "{}: handed to the grader, which scores it after the notebook ran"
 _SAVED = object()
 _MAX_ANSWER_CHARS = 2000
 
@@ -95,8 +99,50 @@ def _grade(question_id: str, answer: Any, path: Any) -> tuple[Any, Any, tuple[st
     return result, answer, flags
 
 
+def _collect(question_id: str, answer: Any) -> dict[str, Any]:
+    """What the grader's process needs to score ``question_id`` (see scoring.py)."""
+    record: dict[str, Any] = {"question_id": question_id, "saved": answer is _SAVED}
+    if answer is _SAVED:
+        return record
+    try:
+        from encoder_kit.questions import find_question
+
+        question = find_question(question_id)
+    except Exception:  # not a coding question: its key is not here; the grader grades it
+        record["answer"] = _plain(answer)
+        return record
+    from .checks import SPLIT
+
+    try:
+        if question.test in SPLIT:
+            record["collected"] = SPLIT[question.test][0](answer)
+        else:  # a check of the object itself, run here
+            from autograder import grade
+
+            result = grade(question, answer)
+            record["collected"] = {"score": result.score, "feedback": result.feedback}
+    except AssertionError as error:
+        record["error"] = str(error) or "A check of your code failed."
+    except Exception as error:  # the student's object failed: a zero that says why
+        record["error"] = f"Your code raised {type(error).__name__}: {error}"
+    return record
+
+
 def grade_cell(question_id: str, answer: Any = _SAVED, *, path: Any = None) -> float:
     """Grade ``question_id`` (the saved answer, or ``answer``); print; return the points."""
+    if os.environ.get(GRADER_SCORES_ENV) == "1":
+        captured = io.StringIO()
+        with contextlib.redirect_stderr(captured), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            record = _collect(question_id, answer)
+        try:
+            from IPython.display import display
+
+            display({SUBMISSION_MIME: record}, raw=True)
+        except ImportError:  # pragma: no cover
+            pass
+        print(HANDED_OVER.format(question_id))
+        return 0.0
     captured = io.StringIO()
     with contextlib.redirect_stderr(captured), warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -177,12 +177,9 @@ def _warm() -> None:
         points = np.array([[0.0, 1.0], [1.0, 0.0], [0.1, 0.9], [0.9, 0.1]])
         LogisticRegression().fit(points, [0, 1, 0, 1])
     with contextlib.suppress(Exception):
-        from nbformat.v4 import new_code_cell, new_notebook
+        from .kernel_child import warm_kernel
 
-        from .kernel import InProcessExecute
-
-        InProcessExecute(timeout=60).preprocess(new_notebook(cells=[new_code_cell("pass")]),
-                                                {})
+        warm_kernel()
     with contextlib.suppress(Exception):
         from encoder_kit import models
 

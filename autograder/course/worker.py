@@ -157,18 +157,39 @@ def _paths(value: str) -> list[str]:
 
 
 def _configure_kernels(job: Job) -> None:
-    """The kernels' limits and view: the course and scratch hidden; the questions, hidden
-    data and the embedding cache readable (the cache through a layer that keeps what a
-    notebook writes away from the real one)."""
+    """The kernels' limits, view and environment. Hidden: the course and the scratch space.
+    Readable: the coding questions (no keys), the hidden sets' inputs without their labels,
+    and the embedding cache (through a layer that keeps what a notebook writes away from the
+    real one). Keys and labels stay here: grade_cell cells are scored in this process."""
+    from encoder_kit.cache import default_cache_dir
+    from encoder_kit.questions import load_questions
+
+    from .checks import HIDDEN_INPUTS_ENV, write_hidden_inputs
     from .coursedir import HIDDEN_DATA_ENV, QUESTION_PATH_ENV
+    from .testcell import GRADER_SCORES_ENV
 
     env = os.environ
-    expose = [*_paths(env.get(QUESTION_PATH_ENV, "")), *_paths(env.get(HIDDEN_DATA_ENV, ""))]
-    from encoder_kit.cache import default_cache_dir
-
+    code_only = []
+    for folder in _paths(env.get(QUESTION_PATH_ENV, "")):
+        try:
+            questions = load_questions(folder)
+        except Exception:  # a broken folder: nothing of it reaches the kernel
+            continue
+        if questions and all(q.kind == "code" for q in questions):
+            code_only.append(folder)
+    hidden = next(iter(_paths(env.get(HIDDEN_DATA_ENV, ""))), None)
+    inputs = Path(job.scratch) / "kernel-view" / "hidden-inputs"
+    if hidden:
+        write_hidden_inputs(Path(hidden), inputs)
+    inputs.mkdir(parents=True, exist_ok=True)
     cache = env.get("ENCODER_KIT_CACHE") or str(default_cache_dir())
+    expose = [*code_only, str(inputs)]
+    environment: dict[str, str | None] = {
+        GRADER_SCORES_ENV: "1", HIDDEN_DATA_ENV: None, HIDDEN_INPUTS_ENV: str(inputs),
+        QUESTION_PATH_ENV: os.pathsep.join(code_only)}
     _kernel.configure(job.limits, hide=job.hide, expose=expose + _python_paths(job.hide),
-                      overlay=_paths(cache))
+                      overlay=_paths(cache), environment=environment,
+                      scoring={"hidden": hidden})
 
 
 def _python_paths(hide: list[str]) -> list[str]:

@@ -1,0 +1,168 @@
+"""Score the ``grade_cell`` test cells in the grader's process, after the kernel has run.
+
+In a grading kernel, ``grade_cell`` scores nothing: it hands the grader a submission record
+(the question id, the answer given in code or "saved", or what a coding check collected from
+the student's object, such as predictions on the hidden inputs). The question keys and
+the hidden labels stay in the grader's process, where ``score_notebook`` reads each test
+cell's record, grades it and replaces the cell's outputs with the points, the feedback and
+the result record the instructor's report reads. A record for another question than the
+(nbgrader-restored) cell names is ignored, a cell without one scores 0, and a cell that
+raised keeps its error (nbgrader scores it 0).
+
+>>> calls("check_answered('q1')\\nfrom autograder.course import grade_cell\\ngrade_cell('q1')")
+['q1']
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+from typing import Any
+
+from nbformat import NotebookNode
+
+from .testcell import (
+    _SAVED,
+    HANDED_OVER,
+    RESULT_MIME,
+    SUBMISSION_MIME,
+    _grade,
+    _plain,
+    _short_paths,
+)
+
+
+def calls(source: str) -> list[str]:
+    """The question ids of the ``grade_cell("id", ...)`` calls in ``source``."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        first = node.args[0]
+        if name == "grade_cell" and isinstance(first, ast.Constant) and isinstance(
+                first.value, str):
+            found.append(first.value)
+    return found
+
+
+def _is_test_cell(cell: NotebookNode) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def _kept_streams(cell: NotebookNode, ids: list[str]) -> list[NotebookNode]:
+    """The cell's printed text (a public check's message, say), minus grade_cell's own."""
+    kept = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") != "stream":
+            continue
+        text = str(output.get("text", ""))
+        for question_id in ids:
+            text = text.replace(HANDED_OVER.format(question_id) + "\n", "")
+        if text:
+            kept.append(NotebookNode(output_type="stream", name=output.get("name", "stdout"),
+                                     text=text))
+    return kept
+
+
+def _records(cell: NotebookNode) -> list[dict[str, Any]]:
+    found = []
+    for output in cell.get("outputs", []):
+        data = output.get("data", {}) if output.get("output_type") == "display_data" else {}
+        record = data.get(SUBMISSION_MIME)
+        if isinstance(record, dict):
+            found.append(record)
+    return found
+
+
+def _score(question_id: str, record: dict[str, Any] | None, workdir: Path,
+           hidden: Path | None) -> tuple[Any, Any, tuple[str, ...]]:
+    from autograder import Result
+    from encoder_kit.questions import find_question
+
+    from .checks import SPLIT
+
+    if record is None:
+        return Result.zero("No answer reached the grader: the grade_cell call in this cell "
+                           "did not run to its end."), None, ("no-submission",)
+    try:
+        question = find_question(question_id)
+    except Exception as error:
+        return Result.zero(f"grade_cell({question_id!r}): {error}"), None, ("grading-error",)
+    if question.kind != "code":
+        answer = _SAVED if record.get("saved") is True else record.get("answer")
+        return _grade(question_id, answer, workdir)
+    points = question.points
+    if isinstance(record.get("error"), str):
+        return Result.zero(record["error"][:2000], max_points=points), None, ()
+    collected = record.get("collected")
+    if not isinstance(collected, dict):
+        return Result.zero("The check sent nothing to score.", max_points=points), None, (
+            "grading-error",)
+    if question.test in SPLIT:
+        if hidden is None:
+            return Result.zero("The hidden test data is not configured on the grader "
+                               "(ENCODER_KIT_HIDDEN_DATA).", max_points=points), None, (
+                "grading-error",)
+        try:
+            score, feedback = SPLIT[question.test][1](collected, hidden)
+        except AssertionError as error:
+            return Result.zero(str(error), max_points=points), None, ()
+        except Exception as error:  # unreadable predictions: a zero that says so
+            return Result.zero(f"The predictions could not be scored ({type(error).__name__}:"
+                               f" {error})", max_points=points), None, ()
+    else:
+        score, feedback = collected.get("score"), collected.get("feedback", "")
+        if isinstance(score, bool) or not isinstance(score, int | float):
+            score = 0.0
+    score = min(1.0, max(0.0, float(score)))
+    return Result(score, points, str(feedback)[:2000], question_id=question.id), None, ()
+
+
+def score_notebook(nb: NotebookNode, workdir: Path, hidden: Path | None) -> list[str]:
+    """Replace the outputs of every ``grade_cell`` test cell with the grader's score;
+    notes for the instructor."""
+    from encoder_kit.questions import find_question
+
+    notes = []
+    for index, cell in enumerate(nb.cells):
+        if not _is_test_cell(cell):
+            continue
+        ids = calls(cell.source)
+        if not ids or any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            continue
+        records = _records(cell)
+        outputs, total = _kept_streams(cell, ids), 0.0
+        for question_id in ids:
+            mine = [r for r in records if r.get("question_id") == question_id]
+            result, graded, flags = _score(question_id, mine[-1] if mine else None, workdir,
+                                           hidden)
+            if not mine:
+                notes.append(f"cell {index + 1}: no submission record for {question_id} "
+                             "(scored 0)")
+            try:
+                title = find_question(question_id).title
+            except Exception:  # an unknown id: the score already says so
+                title = question_id
+            text = f"{title}: {result.points:g} / {result.max_points:g} point(s)\n"
+            if result.feedback:
+                text += _short_paths(result.feedback, workdir) + "\n"
+            outputs.append(NotebookNode(output_type="stream", name="stdout", text=text))
+            outputs.append(NotebookNode(output_type="display_data", metadata={}, data={
+                RESULT_MIME: {
+                    "question_id": question_id, "answer": _plain(graded), "score": result.score,
+                    "points": result.points, "max_points": result.max_points,
+                    "flags": list(dict.fromkeys((*result.flags, *flags))),
+                    "student": os.environ.get("ENCODER_KIT_STUDENT", "")}}))
+            total += float(result.points)
+        outputs.append(NotebookNode(output_type="execute_result", metadata={},
+                                    execution_count=cell.get("execution_count"),
+                                    data={"text/plain": repr(round(total, 6))}))
+        cell.outputs = outputs
+    return notes
