@@ -4,7 +4,7 @@ One prediction per word, from that word's contextual vector, by one scikit-learn
 the predicted tags are decoded into valid IOB2 entities. The default, chosen on validation
 data (benchmarks/bench_ner.py --select), gives each word the mean of the last four layers'
 vectors, the same for the words either side, and the casing/shape flags that the uncased
-encoder cannot see (``word_features="shape"``: worth about 5 F1 points on wikigold), to a
+encoder cannot see (``word_features="shape"``: worth about 7 F1 points on wikigold), to a
 small neural network (``default_head()``), and decodes with Viterbi under IOB2 constraints.
 
 >>> from encoder_kit import TokenTagger
@@ -31,6 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import models
 from .conll import check_sentences, check_tags, entity_spans, repair_iob2
+from .inputs import check_unicode
 from .tokens import DEFAULT_LAYERS, TokenEncoder
 
 DEFAULT_C = 0.03
@@ -261,6 +262,7 @@ class TokenTagger(BaseEstimator):
         if not isinstance(text, str):
             raise TypeError(f"predict_entities takes one string, got {type(text).__name__}; "
                             "for many texts use [tagger.predict_entities(t) for t in texts]")
+        check_unicode(text, "text")
         lines, bases, base = [], [], 0
         for line in text.splitlines(keepends=True):
             if words := split_words(line):
