@@ -21,6 +21,8 @@ from .result import Result
 Shape = tuple[int, ...]
 ACCEPTED_FORMS = "(15, 768), [15, 768], 15 x 768, 15 × 768, 15 by 768 or torch.Size([15, 768])"
 _WRAPPER = re.compile(r"^torch\.Size\s*\((.*)\)$", re.DOTALL)
+# longer numbers are no tensor size, and int() refuses more than 4300 digits
+_MAX_DIGITS = 30
 _SEPARATOR = re.compile(r"\s*(?:,|×|\*|\bby\b|(?<=\d)\s*[xX]\s*(?=\d))\s*")
 
 
@@ -68,7 +70,8 @@ def _checked(answer: Any, dimensions: list[int]) -> Shape:
 
 
 def _parse_text(answer: str) -> Shape:
-    text = answer.strip()
+    # Runs of whitespace become one space: _SEPARATOR's \s* is quadratic on long runs.
+    text = " ".join(answer.split())
     wrapped = _WRAPPER.match(text)
     if wrapped:
         text = wrapped.group(1).strip()
@@ -82,13 +85,16 @@ def _parse_text(answer: str) -> Shape:
     parts = _SEPARATOR.split(text)
     if bracketed and len(parts) > 1 and parts[-1] == "":
         parts = parts[:-1]  # "(768,)"
-    if not all(part.isdigit() for part in parts):
-        bad = next(part for part in parts if not part.isdigit())
+    # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts
+    if not all(part.isdecimal() for part in parts):
+        bad = next(part for part in parts if not part.isdecimal())
         if re.fullmatch(r"\d+(\s+\d+)+", bad):
             raise _reject(answer, "separate the axes with a comma, 'x' or 'by'")
         raise _reject(answer, f"{bad!r} is not a whole number" if bad else "an axis is empty")
     if len(parts) == 1 and not bracketed:
         raise _reject(answer, f"write a one-axis shape with brackets, ({parts[0]},)")
+    if any(len(part) > _MAX_DIGITS for part in parts):
+        raise _reject(answer, f"a dimension has more than {_MAX_DIGITS} digits")
     return _checked(answer, [int(part) for part in parts])
 
 

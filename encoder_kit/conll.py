@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .inputs import _describe
+from .inputs import _describe, check_unicode
 
 DOCSTART = "-DOCSTART-"
 
@@ -57,7 +57,9 @@ def check_sentences(X: Any, *, name: str = "sentences",
         for j, word in enumerate(words):
             if isinstance(word, np.str_):
                 words[j] = str(word)
-            elif not isinstance(word, str):
+            if isinstance(word, str):
+                check_unicode(word, f"{name}[{i}][{j}]")
+            else:
                 raise TypeError(
                     f"{name}[{i}][{j}] is {type(word).__name__} ({_describe(word)}), not a "
                     "string; every word must be a str (convert with str(), drop missing values)"

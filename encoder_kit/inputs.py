@@ -22,6 +22,30 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def check_unicode(text: str, name: str) -> str:
+    """Return ``text``, or raise ``ValueError`` if it holds a lone surrogate.
+
+    Python strings may hold surrogates (from ``errors="surrogateescape"`` or ``"\\ud800"``),
+    but they are not valid Unicode, and the tokenizers refuse them with an obscure TypeError.
+
+    >>> check_unicode("a\\ud800", "X[0]")
+    Traceback (most recent call last):
+    ...
+    ValueError: X[0] holds a lone surrogate ('\\ud800' at position 1), which is not valid ...
+    """
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"{name} holds a lone surrogate ({text[error.start]!r} at position {error.start}), "
+            "which is not valid Unicode and cannot be tokenized; replace it first, e.g. "
+            "text.encode('utf-8', 'replace').decode('utf-8')"
+        ) from None
+    return text
+
+
 def check_texts(X: Any, *, allow_empty: bool = True, name: str = "X") -> list[str]:
     """Return ``X`` as a list of str, or raise an error that says what is wrong and how to fix it.
 
@@ -60,6 +84,7 @@ def check_texts(X: Any, *, allow_empty: bool = True, name: str = "X") -> list[st
     texts = list(X.tolist() if hasattr(X, "tolist") else X)
     for i, item in enumerate(texts):
         if isinstance(item, str):
+            check_unicode(item, f"{name}[{i}]")
             continue
         if isinstance(item, np.str_):
             texts[i] = str(item)

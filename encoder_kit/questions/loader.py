@@ -71,6 +71,12 @@ def parse_questions_text(text: str, source: str = "<text>") -> list[AnyQuestion]
         raise QuestionFormatError(
             source, f"{line}malformed YAML ({problem}); check indentation and quoting"
         ) from None
+    except UnicodeError as error:  # a lone surrogate: text that did not come from a file
+        raise QuestionFormatError(source, f"the text is not valid Unicode ({error})") from None
+    except ValueError as error:  # not a YAMLError: a date that does not exist, a huge integer
+        raise QuestionFormatError(
+            source, f"a value cannot be read ({error}); quote it to keep it as text"
+        ) from None
     if isinstance(data, Mapping) and "questions" in data:
         data = data["questions"]
     elif isinstance(data, Mapping):
@@ -167,8 +173,17 @@ def load_questions(source: str | os.PathLike[str]) -> list[AnyQuestion]:
         raise FileNotFoundError(f"no question file or folder at {path}")
     stamp = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
     if stamp not in _CACHE:
-        _CACHE[stamp] = _load_files((str(f), f.read_text(encoding="utf-8")) for f in files)
+        _CACHE[stamp] = _load_files((str(f), _read_text(f)) for f in files)
     return list(_CACHE[stamp])
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise QuestionFormatError(
+            str(path), f"not UTF-8 text (byte {error.start}: {error.reason}); save it as UTF-8"
+        ) from None
 
 
 def _load_files(files: Iterable[tuple[str, str]]) -> list[AnyQuestion]:

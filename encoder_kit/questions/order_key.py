@@ -15,7 +15,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +79,7 @@ class OrderKey:
             raise ValueError("an ordering key needs at least two items")
         ancestors: dict[str, frozenset[str]] = {}
         for item in items:
-            _closure(item, before, ancestors, path=[])
+            _closure(item, before, ancestors)
         return cls(items=tuple(items), ancestors=ancestors)
 
     @property
@@ -154,18 +154,38 @@ def _closure(
     item: str,
     before: Mapping[str, Sequence[str]],
     done: dict[str, frozenset[str]],
-    path: list[str],
 ) -> frozenset[str]:
-    if item in done:
-        return done[item]
-    if item in path:
-        cycle = path[path.index(item) :] + [item]
-        raise ValueError(
-            "the prerequisites form a cycle (" + " -> ".join(cycle) + "), so no order is valid"
-        )
-    found: set[str] = set()
-    for parent in before.get(item, ()):
-        found.add(parent)
-        found |= _closure(parent, before, done, path + [item])
-    done[item] = frozenset(found)
+    """The ancestors of ``item``, filling ``done`` on the way; ``ValueError`` on a cycle.
+
+    A depth-first walk with an explicit stack: a long chain of prerequisites must not hit
+    Python's recursion limit.
+    """
+    stack: list[tuple[str, Iterator[str]]] = [(item, iter(before.get(item, ())))]
+    on_path = {item}
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent in done:
+                continue
+            if parent in on_path:
+                path = [name for name, _ in stack]
+                cycle = path[path.index(parent) :] + [parent]
+                raise ValueError(
+                    "the prerequisites form a cycle (" + " -> ".join(cycle) + "), so no order "
+                    "is valid"
+                )
+            stack.append((parent, iter(before.get(parent, ()))))
+            on_path.add(parent)
+            break
+        else:  # every parent is done
+            stack.pop()
+            on_path.discard(node)
+            found: set[str] = set()
+            # Largest closures first: a parent already found brings nothing new (its own
+            # ancestors are in), which keeps a long total order quadratic, not cubic.
+            for parent in sorted(before.get(node, ()), key=lambda p: -len(done[p])):
+                if parent not in found:
+                    found.add(parent)
+                    found |= done[parent]
+            done[node] = frozenset(found)
     return done[item]

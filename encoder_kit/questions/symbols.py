@@ -28,13 +28,15 @@ _OPERATORS: dict[type, Callable[[Number, Number], Number]] = {
     ast.FloorDiv: operator.floordiv,
     ast.Div: operator.truediv,
 }
+MAX_DEPTH = 100  # operations nested in one expression
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def _parse(expression: str) -> ast.expr:
     try:
         tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError as error:
+    # RecursionError: a very long chain ("1+1+...") overflows the parser; ValueError: a NUL
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         raise ValueError(
             f"cannot read the expression {expression!r}: use numbers, variable names, "
             "+ - * // / and parentheses, e.g. 'seq_len + 2'"
@@ -43,12 +45,17 @@ def _parse(expression: str) -> ast.expr:
     return tree.body
 
 
-def _check_nodes(node: ast.expr, expression: str) -> None:
+def _check_nodes(node: ast.expr, expression: str, depth: int = 0) -> None:
+    if depth > MAX_DEPTH:  # keeps this check and _evaluate_node far from the recursion limit
+        raise ValueError(
+            f"the expression {expression!r} nests more than {MAX_DEPTH} operations; "
+            "write it shorter, e.g. 'seq_len + 2'"
+        )
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-        _check_nodes(node.left, expression)
-        _check_nodes(node.right, expression)
+        _check_nodes(node.left, expression, depth + 1)
+        _check_nodes(node.right, expression, depth + 1)
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        _check_nodes(node.operand, expression)
+        _check_nodes(node.operand, expression, depth + 1)
     elif isinstance(node, ast.Constant) and type(node.value) in (int, float):
         return
     elif isinstance(node, ast.Name):
