@@ -33,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "read_conll": ".conll",
     "write_conll": ".conll",
     "probe_layers": ".probe",
+    "transform_on_dask": ".cluster",
     "load_demo_data": ".data",
     "quiz": ".widgets",
     "widget_for": ".widgets",

@@ -69,31 +69,51 @@ def run_grade(args: argparse.Namespace) -> int:
     from .executor import start_server
 
     root = Path(args.course or Path.cwd())
-    if args.kernel == "in-process" and (root / "source" / args.assignment).is_dir():
+    local = not args.scheduler  # on a Dask cluster the workers start their own servers
+    if local and args.kernel == "in-process" and (root / "source" / args.assignment).is_dir():
         start_server()  # it warms up (seconds) while this process reads the course
-    from .grade import grade_assignment, plan
+    from .grade import grade_assignment, hard_timeout, plan
     from .limits import Limits
 
     course = _course(args)
     course.source(args.assignment)
-    limits = Limits.for_course(course.config, args.cell_timeout, args.timeout)
+    limits = Limits.for_course(course.config, args.cell_timeout, args.timeout,
+                               memory_mb=args.memory_mb, max_processes=args.max_processes,
+                               output_bytes=args.max_output)
     todo, done = plan(course, args.assignment, args.student or None, args.force)
     workers = min(args.workers or default_workers(), max(1, len(todo)))
+    executor = None
+    if args.scheduler:
+        from .dask_executor import DaskExecutor
+
+        executor = DaskExecutor(args.scheduler, timeout=hard_timeout(limits))
+    where = f"{workers} workers" if executor is None else f"Dask cluster {executor.describe()}"
     print(f"grading {args.assignment}: {len(todo) + len(done)} submissions, {len(todo)} to "
-          f"grade, {len(done)} already graded; {workers} workers, {args.kernel} kernels; "
+          f"grade, {len(done)} already graded; {where}, {args.kernel} kernels; "
           f"limits {limits.cell_timeout:g} s per cell, {limits.notebook_timeout:g} s per "
-          "submission")
+          f"notebook, {limits.memory_mb:g} MB, {limits.max_processes} processes, "
+          f"{limits.output_bytes} bytes of output per cell")
     environment = {"ENCODER_KIT_CACHE": str(Path(args.cache).resolve())} if args.cache else {}
     start = time.perf_counter()
-    summary = grade_assignment(course, args.assignment, workers=workers, limits=limits,
-                               students=args.student or None, force=args.force,
-                               kernel=args.kernel, environment=environment)
+    try:
+        summary = grade_assignment(course, args.assignment, workers=workers, limits=limits,
+                                   students=args.student or None, force=args.force,
+                                   kernel=args.kernel, environment=environment,
+                                   executor=executor)
+    finally:
+        if executor is not None:
+            executor.close()
     seconds = time.perf_counter() - start
     per = f" ({seconds / len(summary.graded):.2f} s per submission)" if summary.graded else ""
     print(f"graded {len(summary.graded)} submission(s) in {seconds:.1f} s{per}; "
           f"{len(summary.skipped)} already graded; {len(summary.failed)} failed")
     for student, why in summary.failed.items():
         print(f"  NOT graded: {student}: {why}")
+    for student, notes in summary.notes.items():
+        for note in notes:
+            print(f"  note: {student}: {note}")
+    if summary.notes_file is not None:
+        print(f"  notes on limits and tampering -> {_where(summary.notes_file)}")
     print(f"  scores -> gradebook {summary.gradebook}")
     print(f"  autograded notebooks -> {_where(summary.autograded_dir)}/<student>/"
           f"{args.assignment}/")
@@ -203,6 +223,12 @@ def add_course_parser(sub: argparse._SubParsersAction) -> None:
                    help="seconds one submission may take before it is stopped (default 900)")
     p.add_argument("--cell-timeout", type=_positive_seconds, default=None,
                    help="seconds one cell may take (default: the course's Execute.timeout)")
+    p.add_argument("--memory-mb", type=_positive_seconds, default=None, metavar="MB",
+                   help="memory of one notebook's kernel and its processes (default 4096)")
+    p.add_argument("--max-processes", type=_workers, default=None, metavar="N",
+                   help="processes one notebook may run at once (default 64)")
+    p.add_argument("--max-output", type=_workers, default=None, metavar="BYTES",
+                   help="output one cell may print; more is cut (default 1000000)")
     p.add_argument("--student", action="append", default=[],
                    help="grade only this student (repeat for several)")
     p.add_argument("--force", action="store_true", help="grade again what is already graded")
@@ -211,6 +237,10 @@ def add_course_parser(sub: argparse._SubParsersAction) -> None:
                         "a Jupyter kernel per notebook, as nbgrader does")
     p.add_argument("--cache", default=os.environ.get("ENCODER_KIT_CACHE"),
                    help="embedding cache folder for the kernels (default: $ENCODER_KIT_CACHE)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="grade on the Dask cluster whose scheduler is at ADDRESS (e.g. "
+                        "tcp://10.0.0.5:8786) instead of on this machine; --workers is then "
+                        "ignored (needs encoder-kit[dask])")
     p.set_defaults(func=run_grade)
 
     p = verbs.add_parser("feedback", parents=[common], help="feedback files per student, "
