@@ -54,12 +54,33 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _child(fn: Callable[[Any], Any], job: Any, result_path: str, log_path: str) -> None:
+def _watch_grader(grader: int) -> None:
+    """End this job (and its kernel) when the grader that asked for it is gone: a grader
+    killed with -9 must not leave notebooks running (its next run grades them again)."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(grader, 0)
+            except ProcessLookupError:
+                os.killpg(os.getpgid(0), signal.SIGKILL)
+            except PermissionError:  # pragma: no cover - still there, another user
+                pass
+
+    threading.Thread(target=watch, name="encoder-kit-watch-grader", daemon=True).start()
+
+
+def _child(fn: Callable[[Any], Any], job: Any, result_path: str, log_path: str,
+           grader: int | None = None) -> None:
     """Body of a job process: own session, output to the log, result to a file."""
     try:
         os.setsid()
     except OSError:  # pragma: no cover - already a session leader
         pass
+    if grader is not None:
+        _watch_grader(grader)
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 1)
     os.dup2(log, 2)
@@ -150,7 +171,8 @@ class LocalExecutor:
                     result = scratch / f"job-{count}.pickle"
                     log = scratch / f"job-{count}.log"
                     process = self.context.Process(
-                        target=_child, args=(fn, job, str(result), str(log)), daemon=False
+                        target=_child, args=(fn, job, str(result), str(log), os.getpid()),
+                        daemon=False
                     )
                     process.start()
                     running[process.sentinel] = (process, job, time.monotonic(), result)

@@ -6,6 +6,12 @@ course's gradebook, in one transaction after the rows exist. A manual score alre
 is never touched, and a cell with one is flagged for review, as nbgrader does. ``place``
 then swaps the autograded folder into place in one rename.
 
+A grader killed in the middle of ``place`` (``kill -9``, a power cut) leaves its hidden
+``.<assignment>.incoming-<pid>`` or ``.<assignment>.old-<pid>`` folder beside the student's
+autograded folder. ``course_lock`` removes such leftovers once it holds the lock (no other
+grader can be placing then); a submission whose folder was lost that way is not graded by
+``is_graded``'s rule, so the run grades it again.
+
 A submission counts as graded (``is_graded``) when its autograded folder exists, is not older
 than the submission (nbgrader's rule) and the gradebook holds it. The order (gradebook, then
 folder) makes a rerun after an interruption safe: what was recorded but not placed is graded
@@ -30,6 +36,8 @@ from .coursedir import Course, CourseError
 from .worker import Outcome
 
 LOCK_NAME = ".encoder-kit-grade.lock"
+# what an interrupted ``place`` leaves beside autograded/<student>/<assignment>
+STALE_PATTERNS = (".*.incoming-*", ".*.old-*")
 
 
 @contextlib.contextmanager
@@ -56,9 +64,27 @@ def course_lock(course: Course) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
         handle.flush()
+        remove_stale_folders(course)
         yield
     finally:
         handle.close()
+
+
+def remove_stale_folders(course: Course) -> list[Path]:
+    """Remove the temporary folders an interrupted ``place`` left in ``autograded/``; the
+    paths removed. Call it with the course's lock held."""
+    autograded = course.folder("autograded")
+    if not autograded.is_dir():
+        return []
+    removed = []
+    for pattern in STALE_PATTERNS:
+        for path in sorted(autograded.glob(f"*/{pattern}")):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def assignment_exists(course: Course, assignment: str) -> bool:

@@ -35,7 +35,8 @@ from collections.abc import Sequence
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
-PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 4, 24, 38, 36
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP = 1, 4, 24
+PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 38, 36
 CAPS_TO_DROP = range(0, 41)
 _STATVFS_FLAGS = {1: MS_RDONLY, 2: MS_NOSUID, 4: MS_NODEV, 8: MS_NOEXEC, 1024: 2048,
                   2048: 4096, 4096: 1 << 21}  # ST_* -> MS_* (noatime, nodiratime, relatime)
@@ -220,6 +221,7 @@ def confine(*, workdir: str, keep_fds: Sequence[int], file_bytes: int,
             overlay: Sequence[str] = (), tmp_bytes: int = 2**30) -> list[str]:
     """Confine this process (see the module docstring); return notes on what it could not do."""
     notes: list[str] = []
+    libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # dies with the grading process
     os.setsid()
     libc().prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     _close_other_fds(keep_fds)
