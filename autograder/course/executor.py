@@ -46,6 +46,33 @@ class Finished:
     seconds: float = 0.0
 
 
+def scratch_prefix(kind: str) -> str:
+    """A temporary folder's prefix that names this process, so a later run can tell a
+    folder left by a killed grader (``remove_orphaned_scratch``) from one in use."""
+    return f"encoder-kit-{kind}-p{os.getpid()}-"
+
+
+def remove_orphaned_scratch(folder: str | None = None) -> list[Path]:
+    """Delete the temporary folders of graders that are gone (killed with -9, say): they
+    hold copies of submissions and results. The folders removed."""
+    import re
+    import shutil
+
+    removed = []
+    for path in Path(folder or tempfile.gettempdir()).glob("encoder-kit-*-p*-*"):
+        match = re.match(r"encoder-kit-[\w.-]*?-p(\d+)-", path.name)
+        if not match or not path.is_dir():
+            continue
+        try:
+            os.kill(int(match.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+        except PermissionError:  # alive, another user's
+            pass
+    return removed
+
+
 def default_workers() -> int:
     """The number of cores this process may use."""
     try:
@@ -161,7 +188,7 @@ class LocalExecutor:
         pending = list(jobs)
         pending.reverse()
         running: dict[Any, tuple[Any, Any, float, Path]] = {}
-        scratch = Path(tempfile.mkdtemp(prefix="encoder-kit-jobs-"))
+        scratch = Path(tempfile.mkdtemp(prefix=scratch_prefix("jobs")))
         count = 0
         try:
             while pending or running:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .coursedir import Course, CourseError, scripts_on_path
-from .executor import LocalExecutor
+from .executor import LocalExecutor, remove_orphaned_scratch, scratch_prefix
 from .gradebook import (
     assignment_exists,
     course_lock,
@@ -131,7 +131,8 @@ def grade_assignment(
         todo, summary.skipped = plan(course, assignment, students, force)
         if not todo:
             return summary
-        scratch = Path(tempfile.mkdtemp(prefix=f"encoder-kit-grade-{assignment}-"))
+        remove_orphaned_scratch()
+        scratch = Path(tempfile.mkdtemp(prefix=scratch_prefix(f"grade-{assignment}")))
         try:
             snapshot = scratch / "gradebook-snapshot.db"
             shutil.copyfile(Path(course.db_url.removeprefix("sqlite:///")), snapshot)

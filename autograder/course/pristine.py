@@ -47,6 +47,7 @@ class Snapshot:
         chosen = tuple(prefixes) if prefixes is not None else None
         modules, classes = {}, {}
         for name, module in list(sys.modules.items()):
+            _resolve_lazy(name, module)
             if not isinstance(module, types.ModuleType):
                 continue
             if chosen is not None and not name.startswith(chosen):
@@ -87,3 +88,20 @@ class Snapshot:
 
 
 _MISSING = object()
+
+
+def _resolve_lazy(name: str, module: object) -> None:
+    """Bind a package's lazy exports (``_EXPORTS``) whose modules are already imported, so
+    the snapshot holds them too (no new import: that would slow every kernel)."""
+    exports = getattr(module, "_EXPORTS", None)
+    if not isinstance(exports, dict):
+        return
+    for attribute, target in exports.items():
+        if not isinstance(target, str):
+            continue
+        full = name + target if target.startswith(".") else target
+        if full in sys.modules and attribute not in vars(module):
+            try:
+                getattr(module, attribute)
+            except Exception:  # a broken export is not the snapshot's business
+                continue

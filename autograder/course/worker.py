@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -91,12 +92,49 @@ def _preprocessors(configured: list[Any], kernel: str) -> list[Any]:
     return [_kernel.InProcessExecute if step is Execute else step for step in configured]
 
 
+_notes: list[str] = []
+# nbgrader log lines worth a note for the instructor (a cell it put back, say)
+_WORTH_NOTING = re.compile(r"has changed|does not exist in the database|Missing grade cell|"
+                           r"multiple times|is \S+ seconds late|Skipping unknown notebook")
+_REASONS = re.compile(r"NotJSONError|MissingEntry|metadata|multiple times|not valid|"
+                      r"Unreadable|JSONDecodeError|SchemaError|ValidationError")
+
+
+class _Unreadable(ValueError):
+    """A submitted notebook that is not a notebook."""
+
+
+def _drop_links(folder: Path) -> None:
+    """Remove symbolic links from a copied submission: grading must never follow a link a
+    student made (to another student's answers, to the gradebook)."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            path.unlink()
+            _notes.append(f"the submission held a symbolic link, removed before grading: "
+                          f"{path.relative_to(folder)}")
+
+
+def _unreadable(folder: Path) -> str:
+    """Why a submitted notebook cannot be read ('' when every one can)."""
+    import nbformat
+
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            nbformat.read(path, as_version=4)
+        except Exception as error:  # any reason: the student's file is broken
+            return (f"{path.name} is not a readable notebook ({type(error).__name__}: "
+                    f"{str(error)[:200]}); ask the student to download it from Jupyter again "
+                    "(File > Download) and resubmit")
+    return ""
+
+
 def _private_course(job: Job) -> tuple[Path, Any]:
     root = Path(job.scratch) / "course"
     (root / "source").mkdir(parents=True)
     os.symlink(job.source, root / "source" / job.assignment)
     target = root / "submitted" / job.student / job.assignment
     shutil.copytree(job.submission, target, symlinks=True)
+    _drop_links(target)
     shutil.copyfile(job.snapshot_db, root / "gradebook.db")
     config = job.config.copy()
     config.CourseDirectory.root = str(root)
@@ -242,8 +280,15 @@ def run_job(job: Job) -> Outcome:
     converter.log.addHandler(handler)
     converter.log.setLevel(logging.INFO)
     outcome = Outcome(job.student, job.assignment, ok=False)
+    nbgrader_log = logging.getLogger("traitlets")
+    nbgrader_log.addHandler(handler)
     try:
+        unreadable = _unreadable(root / "submitted" / job.student / job.assignment)
+        if unreadable:
+            raise _Unreadable(unreadable)
         converter.start()
+    except _Unreadable as error:
+        outcome.error = f"not graded: {error}"
     except Exception as error:  # nbgrader reports per-submission failures this way
         outcome.error = f"nbgrader could not grade it ({type(error).__name__}: {error})"
     else:
@@ -254,9 +299,18 @@ def run_job(job: Job) -> Outcome:
         outcome.ok = True
     finally:
         converter.log.removeHandler(handler)
+        nbgrader_log.removeHandler(handler)
         os.chdir(here)
-    outcome.notes = _kernel.take_notes()
     outcome.log = log.getvalue()
+    lines = list(dict.fromkeys(outcome.log.splitlines()))
+    noted = [f"nbgrader: {line.split('] ', 1)[-1][:200]}" for line in lines
+             if _WORTH_NOTING.search(line)]
+    outcome.notes = list(dict.fromkeys([*_notes, *noted, *_kernel.take_notes()]))
+    _notes.clear()
+    if not outcome.ok:
+        reasons = [line.split("] ", 1)[-1][:300] for line in lines if _REASONS.search(line)]
+        if reasons:
+            outcome.error += "\n" + "\n".join(reasons[-3:])
     if not outcome.ok and outcome.log:
         errors = [line for line in outcome.log.splitlines() if line.startswith("[ERROR]")]
         outcome.error += "\n" + "\n".join(errors[-5:])
