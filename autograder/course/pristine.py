@@ -38,8 +38,8 @@ def _is_code(value: object) -> bool:
 class Snapshot:
     """Functions and classes held by modules (and by the classes of some modules)."""
 
-    modules: dict[str, tuple[types.ModuleType, dict[str, object]]]
-    classes: dict[str, tuple[type, dict[str, object]]]
+    modules: dict[str, tuple[object, dict[str, object]]]
+    classes: dict[str, tuple[object, dict[str, object]]]
 
     @classmethod
     def take(cls, prefixes: Iterable[str] | None = None) -> Snapshot:
@@ -65,22 +65,13 @@ class Snapshot:
 
     def restore(self) -> list[str]:
         """Set back every snapshotted function or class that was changed; their names."""
-        restored = []
-        for name, (module, entries) in self.modules.items():
-            current = vars(module)
+        restored: list[str] = []
+        for name, (owner, entries) in [*self.modules.items(), *self.classes.items()]:
+            current = vars(owner)
             for key, value in entries.items():
                 if current.get(key, _MISSING) is not value:
                     try:
-                        setattr(module, key, value)
-                    except (AttributeError, TypeError):
-                        continue
-                    restored.append(f"{name}.{key}")
-        for name, (klass, entries) in self.classes.items():
-            current = vars(klass)
-            for key, value in entries.items():
-                if current.get(key, _MISSING) is not value:
-                    try:
-                        setattr(klass, key, value)
+                        setattr(owner, key, value)
                     except (AttributeError, TypeError):
                         continue
                     restored.append(f"{name}.{key}")
