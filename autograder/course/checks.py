@@ -18,7 +18,7 @@ a check whose name is in ``SPLIT`` only *collects* what it needs from the studen
 labels, which never enter the kernel (see :mod:`autograder.course.scoring`).
 
 The bars were set by measurement (benchmarks/bench_course_bars.py, figures in
-benchmarks/RESULTS-grading.md): the reference solutions clear them by about 8 points; a
+benchmarks/RESULTS.md): the reference solutions clear them by 6-8 points; a
 bag-of-words model, or a head trained on a small share of the data, does not.
 
 >>> saved = os.environ.pop(HIDDEN_DATA_ENV, None)

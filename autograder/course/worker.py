@@ -97,6 +97,7 @@ _notes: list[str] = []
 _WORTH_NOTING = re.compile(r"has changed|does not exist in the database|Missing grade cell|"
                            r"multiple times|is \S+ seconds late|Skipping unknown notebook")
 _REASONS = re.compile(r"NotJSONError|MissingEntry|metadata|multiple times|not valid|"
+                      r"does not exist in the database|"
                       r"Unreadable|JSONDecodeError|SchemaError|ValidationError")
 
 
@@ -309,8 +310,12 @@ def run_job(job: Job) -> Outcome:
     _notes.clear()
     if not outcome.ok:
         reasons = [line.split("] ", 1)[-1][:300] for line in lines if _REASONS.search(line)]
-        if reasons:
-            outcome.error += "\n" + "\n".join(reasons[-3:])
+        if reasons and not outcome.error.startswith("not graded"):
+            outcome.error = (
+                "nbgrader could not grade it: the notebook's nbgrader cell metadata (grade "
+                "ids, grade flags) does not match the released assignment; ask the student "
+                "to copy the answers into a fresh copy of the released notebook. Details: "
+                + "; ".join(reasons[-3:]) + "\n" + outcome.error)
     if not outcome.ok and outcome.log:
         errors = [line for line in outcome.log.splitlines() if line.startswith("[ERROR]")]
         outcome.error += "\n" + "\n".join(errors[-5:])
