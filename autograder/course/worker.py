@@ -32,6 +32,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 
 from . import kernel as _kernel  # noqa: F401  (imported here so the fork server preloads it)
+from .kernel_view import configure_kernels
 from .limits import Limits
 from .nbgrader_hooks import ANSWERS_FILENAME
 from .sandbox import protect_grader
@@ -191,76 +192,13 @@ def _one_thread_each() -> None:
         pass
 
 
-def _paths(value: str) -> list[str]:
-    return [p for p in value.split(os.pathsep) if p and os.path.exists(p)]
-
-
-def _configure_kernels(job: Job) -> None:
-    """The kernels' limits, view and environment. Hidden: the course and the scratch space.
-    Readable: the coding questions (no keys), the hidden sets' inputs without their labels,
-    and the embedding cache (through a layer that keeps what a notebook writes away from the
-    real one). Keys and labels stay here: grade_cell cells are scored in this process."""
-    from encoder_kit.cache import default_cache_dir
-    from encoder_kit.questions import load_questions
-
-    from .checks import HIDDEN_INPUTS_ENV, write_hidden_inputs
-    from .coursedir import HIDDEN_DATA_ENV, QUESTION_PATH_ENV
-    from .testcell import GRADER_SCORES_ENV
-
-    env = os.environ
-    code_only = []
-    for folder in _paths(env.get(QUESTION_PATH_ENV, "")):
-        try:
-            questions = load_questions(folder)
-        except Exception:  # a broken folder: nothing of it reaches the kernel
-            continue
-        if questions and all(q.kind == "code" for q in questions):
-            code_only.append(folder)
-    hidden = next(iter(_paths(env.get(HIDDEN_DATA_ENV, ""))), None)
-    inputs = Path(job.scratch) / "kernel-view" / "hidden-inputs"
-    if hidden:
-        write_hidden_inputs(Path(hidden), inputs)
-    inputs.mkdir(parents=True, exist_ok=True)
-    cache = env.get("ENCODER_KIT_CACHE") or str(default_cache_dir())
-    expose = [*code_only, str(inputs)]
-    environment: dict[str, str | None] = {
-        GRADER_SCORES_ENV: "1", HIDDEN_DATA_ENV: None, HIDDEN_INPUTS_ENV: str(inputs),
-        QUESTION_PATH_ENV: os.pathsep.join(code_only)}
-    _kernel.configure(job.limits, hide=job.hide, expose=expose + _python_paths(job.hide),
-                      overlay=_paths(cache), environment=environment,
-                      scoring={"hidden": hidden})
-
-
-def _python_paths(hide: list[str]) -> list[str]:
-    """Where Python and the packages live, when a hidden folder or /tmp would cover them
-    (a virtual environment in a temporary folder, say)."""
-    import sys
-
-    import autograder
-    import encoder_kit
-
-    covered = [Path(p).resolve() for p in (*hide, "/tmp", "/dev/shm")]
-    candidates = {sys.prefix, sys.exec_prefix, *sys.path,
-                  str(Path(autograder.__file__).parent), str(Path(encoder_kit.__file__).parent)}
-    chosen = []
-    for text in candidates:
-        if not text or not os.path.isdir(text):
-            continue
-        path = Path(text).resolve()
-        under = any(path.is_relative_to(c) for c in covered)
-        holds_hidden = any(Path(h).resolve().is_relative_to(path) for h in hide)
-        if under and not holds_hidden:
-            chosen.append(str(path))
-    return sorted(chosen)
-
-
 def run_job(job: Job) -> Outcome:
     """Grade one submission in a private course; never raises for a bad notebook."""
     start = time.perf_counter()
     protect_grader()
     os.environ.update(job.environment)
     _one_thread_each()
-    _configure_kernels(job)
+    configure_kernels(job)
     os.environ.update({
         "ENCODER_KIT_ASSIGNMENT": job.assignment,
         "ENCODER_KIT_STUDENT": job.student,
