@@ -27,6 +27,7 @@ import struct
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import sandbox
@@ -70,7 +71,8 @@ class KernelProcess:
         self.limits = limits
         self.workdir = workdir
         self.hide = list(hide)
-        self.expose = list(expose)
+        # the Python installation stays visible where /tmp or a hidden folder covers it
+        self.expose = list(dict.fromkeys([*expose, *python_paths(hide)]))
         self.overlay = list(overlay)
         self.environment = dict(environment or {})
         self.pid = 0
@@ -252,3 +254,26 @@ def _checked_message(frame: dict[str, Any]) -> dict[str, Any] | None:
         return None
     return {"msg_type": kind, "header": {"msg_type": kind}, "content": content,
             "metadata": {}, "parent_header": {}}
+
+
+def python_paths(hide: Sequence[str]) -> list[str]:
+    """Where Python and the packages live, when a hidden folder or /tmp would cover them
+    (a virtual environment in a temporary folder, say)."""
+    import sys
+
+    import autograder
+    import encoder_kit
+
+    covered = [Path(p).resolve() for p in (*hide, "/tmp", "/dev/shm")]
+    candidates = {sys.prefix, sys.exec_prefix, *sys.path,
+                  str(Path(autograder.__file__).parent), str(Path(encoder_kit.__file__).parent)}
+    chosen = []
+    for text in candidates:
+        if not text or not os.path.isdir(text):
+            continue
+        path = Path(text).resolve()
+        under = any(path.is_relative_to(c) for c in covered)
+        holds_hidden = any(Path(h).resolve().is_relative_to(path) for h in hide)
+        if under and not holds_hidden:
+            chosen.append(str(path))
+    return sorted(chosen)

@@ -2,9 +2,8 @@
 
 ``configure_kernels(job)`` (called by the worker before nbgrader runs) hides the course and
 the batch's scratch space from the kernel, exposes the coding questions (they hold no key),
-the hidden sets' inputs without their labels and the embedding cache (copy-on-write), keeps
-the Python installation visible where /tmp or a hidden folder would cover it, and has the
-test cells scored in the grader's process (see :mod:`autograder.course.scoring`).
+the hidden sets' inputs without their labels and the embedding cache (copy-on-write),
+and has the test cells scored in the grader's process (see :mod:`autograder.course.scoring`).
 """
 
 from __future__ import annotations
@@ -51,29 +50,6 @@ def configure_kernels(job: Any) -> None:
     environment: dict[str, str | None] = {
         GRADER_SCORES_ENV: "1", HIDDEN_DATA_ENV: None, HIDDEN_INPUTS_ENV: str(inputs),
         QUESTION_PATH_ENV: os.pathsep.join(code_only)}
-    _kernel.configure(job.limits, hide=job.hide, expose=expose + _python_paths(job.hide),
+    _kernel.configure(job.limits, hide=job.hide, expose=expose,
                       overlay=_paths(cache), environment=environment,
                       scoring={"hidden": hidden})
-
-
-def _python_paths(hide: list[str]) -> list[str]:
-    """Where Python and the packages live, when a hidden folder or /tmp would cover them
-    (a virtual environment in a temporary folder, say)."""
-    import sys
-
-    import autograder
-    import encoder_kit
-
-    covered = [Path(p).resolve() for p in (*hide, "/tmp", "/dev/shm")]
-    candidates = {sys.prefix, sys.exec_prefix, *sys.path,
-                  str(Path(autograder.__file__).parent), str(Path(encoder_kit.__file__).parent)}
-    chosen = []
-    for text in candidates:
-        if not text or not os.path.isdir(text):
-            continue
-        path = Path(text).resolve()
-        under = any(path.is_relative_to(c) for c in covered)
-        holds_hidden = any(Path(h).resolve().is_relative_to(path) for h in hide)
-        if under and not holds_hidden:
-            chosen.append(str(path))
-    return sorted(chosen)
