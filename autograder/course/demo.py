@@ -8,7 +8,6 @@ and prints the gradebook and where every file went. The original course is never
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from pathlib import Path
 
@@ -48,8 +47,6 @@ def _submit(into: Path, submissions: Path, assignment: str) -> list[str]:
 
 def run_demo(into: Path, template: Path, submissions: Path, workers: int | None = None) -> int:
     """Run the demo; 0 when every step worked."""
-    from . import cli
-
     if not submissions.is_dir():
         raise CourseError(f"no sample submissions at {submissions}; pass --submissions with "
                           "a folder of <assignment>/<student>/ folders")
@@ -57,28 +54,31 @@ def run_demo(into: Path, template: Path, submissions: Path, workers: int | None 
     _prepare(into, template)
     course = str(into)
 
-    def ns(**values: object) -> argparse.Namespace:
-        return argparse.Namespace(course=course, **values)
+    def run(*words: str) -> int:
+        """One `encoder-kit course ...` step, parsed by the real command line (its defaults
+        are the command's own, so the demo never drifts from the flags)."""
+        from encoder_kit.cli import build_parser
+
+        args = build_parser().parse_args(["course", *words, "--course", course])
+        return int(args.func(args) or 0)
 
     print(f"== a copy of the course in {into}")
-    cli.run_warm_cache(ns(cache=None))
+    run("warm-cache")
     print(f"\n== release {', '.join(assignments)}")
-    cli.run_release(ns(assignment=assignments))
+    run("release", *assignments)
     for assignment in assignments:
         students = _submit(into, submissions, assignment)
         print(f"\n== {len(students)} sample submissions of {assignment} "
               f"({', '.join(students)}) -> submitted/")
-        status = cli.run_grade(ns(assignment=assignment, workers=workers, timeout=None,
-                                  cell_timeout=None, student=[], force=False,
-                                  kernel="in-process", cache=None))
+        status = run("grade", assignment, *(["--workers", str(workers)] if workers else []))
         if status not in (0, 1):
             return status
-        cli.run_feedback(ns(assignment=assignment))
-        cli.run_report(ns(assignment=assignment, to=None))
+        run("feedback", assignment)
+        run("report", assignment)
     print("\n== export")
-    cli.run_export(ns(to=None, assignment=[]))
+    run("export")
     print("\n== the gradebook")
-    cli.run_gradebook(ns(assignment=[]))
+    run("gradebook")
     print(f"\nreports: {into / 'reports'}/<assignment>/report.md and scores.png; "
           f"feedback: {into / 'feedback'}; exports: {into / 'exports'}")
     print(f"it is a plain nbgrader course: `cd {into} && nbgrader list`, or start `jupyter "
