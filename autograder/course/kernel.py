@@ -63,9 +63,11 @@ def take_notes() -> list[str]:
     return notes
 
 
-def _is_test_cell(cell: NotebookNode) -> bool:
+def is_test_cell(cell: NotebookNode) -> bool:
+    """A code cell nbgrader grades by running it (a test), not a student's answer cell."""
     meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution")
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get(
+        "solution")
 
 
 def _label(cell: NotebookNode, index: int) -> str:
@@ -121,7 +123,7 @@ class SandboxedExecute(Execute):
         cell.execution_count = None
         self.clear_before_next_output = False
         timeout = float(self.timeout or limits.cell_timeout)
-        run = kernel.run_cell(cell.source, timeout, _is_test_cell(cell))
+        run = kernel.run_cell(cell.source, timeout, is_test_cell(cell))
         if run.restored:
             _notes.append(f"{_label(cell, index)}: the notebook had replaced "
                           f"{', '.join(run.restored[:5])}; put back before the test ran")

@@ -14,14 +14,12 @@ import contextlib
 import json
 import os
 import signal
-import struct
 import sys
 import traceback
 from typing import Any
 
-from .kernel_process import write_frame
+from .kernel_process import _HEADER, write_frame
 
-_HEADER = struct.Struct(">I")
 # modules whose functions and classes a test cell may rely on (restored before each one)
 PROTECTED = ("autograder", "encoder_kit", "sklearn", "seqeval", "numpy", "builtins", "json",
              "math", "statistics", "operator", "functools", "collections", "re", "os",

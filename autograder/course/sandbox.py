@@ -136,6 +136,12 @@ def _mount_points() -> list[str]:
     return points
 
 
+def _kept_flags(path: str) -> int:
+    """The mount flags ``path`` has now (a remount must keep the ones the kernel locked)."""
+    flags = os.statvfs(path).f_flag
+    return sum(ms for st, ms in _STATVFS_FLAGS.items() if flags & st)
+
+
 def _remount_readonly(keep_writable: Sequence[str]) -> int:
     """Remount every mount point read-only except ``keep_writable``; the failures' count."""
     failed = 0
@@ -143,10 +149,9 @@ def _remount_readonly(keep_writable: Sequence[str]) -> int:
         if point in keep_writable or point.startswith(("/proc", "/sys", "/dev")):
             continue
         try:
-            flags = os.statvfs(point).f_flag
+            kept = _kept_flags(point)
         except OSError:
             continue
-        kept = sum(ms for st, ms in _STATVFS_FLAGS.items() if flags & st)
         try:
             _mount(None, point, None, MS_REMOUNT | MS_BIND | MS_RDONLY | kept)
         except OSError:
@@ -194,9 +199,7 @@ def _build_view(workdir: str, hide: Sequence[str], expose: Sequence[str],
     _remount_readonly(sorted(writable))
     for path in expose:  # read-only even when it lies inside a writable folder
         if os.path.exists(path) and path not in writable:
-            flags = os.statvfs(path).f_flag
-            kept = sum(ms for st, ms in _STATVFS_FLAGS.items() if flags & st)
-            _mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | kept)
+            _mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | _kept_flags(path))
     return notes
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from nbformat import NotebookNode
 
+from .kernel import is_test_cell
 from .testcell import (
     _SAVED,
     HANDED_OVER,
@@ -49,11 +50,6 @@ def calls(source: str) -> list[str]:
                 first.value, str):
             found.append(first.value)
     return found
-
-
-def _is_test_cell(cell: NotebookNode) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
 def _kept_streams(cell: NotebookNode, ids: list[str]) -> list[NotebookNode]:
@@ -132,7 +128,7 @@ def score_notebook(nb: NotebookNode, workdir: Path, hidden: Path | None) -> list
 
     notes = []
     for index, cell in enumerate(nb.cells):
-        if not _is_test_cell(cell):
+        if not is_test_cell(cell):
             continue
         ids = calls(cell.source)
         if not ids or any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
