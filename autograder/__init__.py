@@ -8,7 +8,12 @@ Public API:
 - ``parse_shape(answer) -> tuple`` and ``grade_shape(answer, expected, variables=None)``;
 - ``reference_answer(question, variant=None)``: a full-marks answer (solutions, tests);
 - ``Result``; exports ``nbgrader_points``, ``gradescope_results``,
-  ``write_gradescope_results`` and ``to_csv``.
+  ``write_gradescope_results`` and ``to_csv``;
+- ``autograder.saved.grade_saved``: grade the answers file a notebook saved.
+
+This is the grading engine, layer 3 of docs/architecture.md: it uses the questions
+(``encoder_kit.questions``) and the encoder library, never the widgets or the course
+workflow (``autograder.course``), which sit above it.
 
 >>> import autograder
 >>> autograder.grade_order(["b", "a"], ["a", "b"], method="absolute_position").score

@@ -5,6 +5,10 @@ bare answer or the record a widget saved (``{"question_id", "answer", "variant"}
 ``encoder_kit.questions.record_answer``). ``variant`` is the grader's own idea of the
 student's variant; see ``variant_check`` for what happens when the two disagree.
 
+A question pool (``kind: pool``) is graded against the version its variant drew, with the
+pool's points and id; the result's ``details`` name the ``version``. An answer recorded for
+another version than the one the identity draws is withheld like any variable question.
+
 ``check(question_id, answer)`` is for nbgrader test cells: it prints the feedback, returns
 the points earned (nbgrader reads a number as partial credit, so give the cell the
 question's points) and never writes to stderr, which nbgrader would score as 0. It also
@@ -29,6 +33,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from encoder_kit.questions import (
+    QuestionPool,
     Variant,
     find_question,
     is_recorded_answer,
@@ -37,7 +42,7 @@ from encoder_kit.questions import (
 from encoder_kit.questions.schema import QuestionBase
 
 from .choice import grade_choice_question
-from .code import grade_code_question
+from .code_kind import grade_code_question
 from .design import grade_design_question
 from .diagnosis import grade_diagnosis_question
 from .numeric import grade_numeric_question
@@ -59,7 +64,7 @@ PathLike = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
 
 
 def _as_question(question: Any, path: PathLike | None = None) -> Any:
-    if isinstance(question, QuestionBase):
+    if isinstance(question, QuestionBase | QuestionPool):
         return question
     if isinstance(question, str):
         return find_question(question, path)
@@ -78,7 +83,28 @@ def _as_variant(variant: Any, question: Any) -> Variant | None:
         raise TypeError(f"variant must be a Variant or its dict, not {type(variant).__name__}")
     if chosen is not None and chosen.question_id != question.id:
         raise ValueError(f"the variant is for question {chosen.question_id!r}, not {question.id!r}")
+    if isinstance(question, QuestionPool) and chosen is not None:
+        question.member(chosen)  # a ValueError names a missing or unknown version
     return chosen
+
+
+def _grade_drawn(question: Any, answer: Any, variant: Variant | None) -> Result:
+    """Grade with the kind's grader; a pool's answer against the version ``variant`` drew."""
+    if isinstance(question, QuestionPool):
+        member = question.member(variant)
+        result = GRADERS[member.kind](member, answer, variant)
+        return result.replace(details={**result.details, "version": member.id})
+    return GRADERS[question.kind](question, answer, variant)
+
+
+def _score_or_none(question: Any, answer: Any, variant: Variant) -> float | None:
+    """The score against a variant, or None when the variant names no known version."""
+    try:
+        if isinstance(question, QuestionPool):
+            question.member(variant)
+    except ValueError:
+        return None
+    return _grade_drawn(question, answer, variant).score
 
 
 def grade(question: Any, answer: Any, variant: Variant | Mapping[str, Any] | None = None) -> Result:
@@ -121,9 +147,9 @@ def grade(question: Any, answer: Any, variant: Variant | Mapping[str, Any] | Non
             ("score_as_graded", grader_variant),
         ):
             if candidate is not None:
-                details[name] = GRADERS[question.kind](question, answer, candidate).score
+                details[name] = _score_or_none(question, answer, candidate)
         return Result.zero(WITHHELD_MESSAGE, flags=decision.flags, details=details, **base)
-    result = GRADERS[question.kind](question, answer, decision.variant)
+    result = _grade_drawn(question, answer, decision.variant)
     return result.replace(
         flags=result.flags + decision.flags,
         details={**result.details, **decision.details},

@@ -2,7 +2,8 @@
 
 It answers in exactly the format a widget produces, so it doubles as documentation of
 that format. Code questions have no answer in their file (their test function defines
-success), so they raise ``ValueError``.
+success), so they raise ``ValueError``. For a question pool it answers the version the
+variant drew (the first version without a variant).
 
 >>> from encoder_kit.questions import find_question
 >>> reference_answer(find_question("practice-pipeline-order"))
@@ -16,6 +17,8 @@ from typing import Any
 
 def reference_answer(question: Any, variant: Any = None) -> Any:
     """An answer to ``question`` (for ``variant``) that ``grade`` scores 1.0."""
+    if question.kind == "pool":
+        return reference_answer(question.member(variant), variant)
     kind = question.kind
     if kind == "ordering":
         return question.key(variant).linearize([])
@@ -32,10 +35,7 @@ def reference_answer(question: Any, variant: Any = None) -> Any:
             "fix": next(o.id for o in question.fixes if o.correct),
         }
     if kind == "design":
-        return {
-            "components": list(question.required),
-            "connections": [[c.source, c.target] for c in question.connections],
-        }
+        return question.reference_answer()
     raise ValueError(
         f"question {question.id!r} is a {kind} question: its test function, not its file, "
         "defines a correct answer"

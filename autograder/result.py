@@ -16,9 +16,10 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
-Visibility = Literal["visible", "hidden", "after_due"]
+from encoder_kit.questions.common import Visibility  # defined once, with the questions
+
 VISIBILITIES: tuple[str, ...] = get_args(Visibility)
 
 

@@ -6,7 +6,8 @@ from the identity it knows. The rules, in order:
 1. a recorded variant that its own identity would not produce was edited: flag
    ``variant-tampered``;
 2. a recorded identity that differs from the grader's: flag ``variant-mismatch``;
-3. on either flag, a question whose numbers or items vary per student is **withheld**:
+3. on either flag, a question whose numbers, items or version (a pool) vary per student is
+   **withheld**:
    score 0, feedback saying the instructor will review it, and the scores against both
    variants in ``details`` (instructor only). A question that is the same for everyone is
    graded normally and keeps the flag.
@@ -45,7 +46,21 @@ class VariantDecision:
 
 
 def _same_draw(a: Variant, b: Variant) -> bool:
-    return (a.seed, a.values, a.items, a.distractors) == (b.seed, b.values, b.items, b.distractors)
+    return (a.seed, a.values, a.items, a.distractors, a.version) == (
+        b.seed,
+        b.values,
+        b.items,
+        b.distractors,
+        b.version,
+    )
+
+
+def _expected(question: Any, recorded: Variant) -> Variant | None:
+    """The variant the recorded identity draws (None when the identity cannot draw one)."""
+    try:
+        return expected_variant(question, recorded)
+    except ValueError:  # an identity no seed can be derived from: an edited record
+        return None
 
 
 def resolve_variant(
@@ -54,7 +69,8 @@ def resolve_variant(
     """Apply the rules of the module docstring."""
     flags: list[str] = []
     details: dict[str, Any] = {}
-    if recorded is not None and not _same_draw(recorded, expected_variant(question, recorded)):
+    expected = _expected(question, recorded) if recorded is not None else None
+    if recorded is not None and (expected is None or not _same_draw(recorded, expected)):
         flags.append("variant-tampered")
         details["recorded_variant"] = recorded.to_dict()
     if (

@@ -3,7 +3,7 @@
 Run: .venv/bin/python benchmarks/bench_grading.py [--submissions 30] [--workers N]
 
 A scratch copy of the course releases the coding assignment (hw4-classifier) and receives
-N submissions made from the sample submissions in tests/fixtures/submissions (cycling
+N submissions made from the sample submissions in exercises/samples (cycling
 through correct, partly correct, blank, noisy-on-stderr and bag-of-words ones). Three
 copies of that course are then graded, one after another:
 
@@ -34,7 +34,7 @@ from pathlib import Path
 from common import REPO, machine
 
 ASSIGNMENT = "hw4-classifier"
-SAMPLES = REPO / "tests" / "fixtures" / "submissions" / ASSIGNMENT
+SAMPLES = REPO / "exercises" / "samples" / ASSIGNMENT
 BIN = Path(sys.executable).parent
 
 

@@ -3,11 +3,11 @@
 Run: .venv/bin/python benchmarks/bench_hostile.py [--normal 30] [--workers N] [--keep]
 
 1. A scratch copy of the course releases hw1-pipeline and receives ``--normal`` normal
-   submissions (the eight samples of tests/fixtures/submissions, cycled, under new names),
+   submissions (the eight samples of exercises/samples, cycled, under new names),
    the victim (a copy of ada with a secret file) and one submission of every hostile kind of
-   tests/hostile.py. ``encoder-kit course grade`` grades them all in one batch (wall clock
+   tests/hostile/ (kinds.yaml). ``encoder-kit course grade`` grades them all in one batch (wall clock
    from the outside, process start included); each kind is then checked against its
-   expected outcome (tests/hostile.py, ``problems``), the normal ones against their scores.
+   expected outcome (tests/hostile/, ``problems``), the normal ones against their scores.
 2. A second copy receives only the normal submissions; the grader is started, killed with
    SIGKILL (its whole process group) once a third of them are recorded, and run again: every
    submission must end with exactly one gradebook row and its expected score, with no
@@ -37,8 +37,8 @@ from common import REPO, machine
 sys.path.insert(0, str(REPO / "tests"))
 
 import hostile  # noqa: E402
+from support.course import SAMPLES, copy_course  # noqa: E402
 from test_course_roundtrip import EXPECTED as NORMAL  # noqa: E402
-from test_course_support import SAMPLES, copy_course  # noqa: E402
 
 ASSIGNMENT = hostile.ASSIGNMENT
 SCRIPT = Path(sys.executable).with_name("encoder-kit")

@@ -70,8 +70,8 @@ def in_kernel(repeats: int) -> list[float]:
 def in_browser(repeats: int) -> list[float] | str:
     """Milliseconds from click to feedback in JupyterLab, or why it could not be measured."""
     import nbformat
-    from browser_support import JupyterLab, browser_unavailable, launch_chromium, open_and_run
     from nbformat.v4 import new_code_cell, new_notebook
+    from support.browser import JupyterLab, browser_unavailable, launch_chromium, open_and_run
 
     reason = browser_unavailable()
     if reason:

@@ -30,11 +30,16 @@ def default_head() -> ClassifierMixin:
     return LogisticRegression(C=DEFAULT_C, max_iter=3000)
 
 
-def make_classifier(head: Any = None, **encoder_params: Any) -> Pipeline:
+def make_classifier(head: Any = None, features: str = "frozen", **encoder_params: Any) -> Pipeline:
     """A Pipeline of ``FrozenEncoder(**encoder_params)`` and ``head`` (default: default_head()).
 
-    The head is cloned, so the estimator you pass is never fitted in place.
+    The head is cloned, so the estimator you pass is never fitted in place. ``features``:
+    "frozen" (this pipeline), "tfidf" or "hybrid" (see :mod:`encoder_kit.hybrid`).
     """
+    if features != "frozen":
+        from .hybrid import feature_pipeline
+
+        return feature_pipeline(features, head, **encoder_params)
     if head is None:
         head = default_head()
     elif not (hasattr(head, "fit") and hasattr(head, "predict")):

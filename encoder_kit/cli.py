@@ -3,7 +3,13 @@
     encoder-kit demo ["a sentence to classify" ...]   train and evaluate the default classifier
     encoder-kit info [--model NAME]                   model facts, cache folder, versions
 
-Other subcommands (the course workflow) register themselves through ``SUBCOMMANDS``.
+    encoder-kit questions lint [PATH ...]             check question files for cues
+                                                      (see encoder_kit.questions.lint)
+    encoder-kit course VERB ...                       the nbgrader course (see
+                                                      autograder.course.commands)
+
+This is the top layer: it lists every subcommand (``SUBCOMMANDS``) and imports the modules
+that define them; none of those imports this module.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ import argparse
 import sys
 import time
 from collections.abc import Callable, Sequence
+
+from autograder.course.commands import add_course_parser
 
 from . import __version__
 
@@ -31,10 +39,18 @@ def _add_info(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_info)
 
 
-# name -> function that adds the subcommand's parser; later modules append here
-SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_demo, _add_info]
-from autograder.course.cli import add_course_parser  # noqa: E402, I001 (the nbgrader course)
-SUBCOMMANDS.append(add_course_parser)
+def _add_questions(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("questions", help="tools for question files (lint)")
+    verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
+    lint = verbs.add_parser(
+        "lint", add_help=False,
+        help="check question files for cues a test-wise student could use (--help for more)")
+    lint.set_defaults(func=run_questions_lint)
+
+
+# the functions that add each subcommand's parser, in the order of the help
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_demo, _add_info, _add_questions, add_course_parser]
 
 
 def _format_confusion(labels: Sequence[str], matrix) -> str:
@@ -93,6 +109,21 @@ def run_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_questions_lint(args: argparse.Namespace) -> int:
+    """``encoder-kit questions lint``: the linter's own command line, with the grader's shape
+    detectors (the CLI may see both layers; the linter itself stays below the grader)."""
+    from autograder.shapes import DETECTORS
+
+    from .questions.lint import main as lint_main
+
+    return lint_main(list(args.lint_args), shape_detectors=DETECTORS)
+
+
+# verbs whose own parser reads everything after them (options included)
+_PASS_THROUGH: dict[tuple[str, str], Callable[[argparse.Namespace], int]] = {
+    ("questions", "lint"): run_questions_lint}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="encoder-kit",
@@ -106,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    run = _PASS_THROUGH.get(tuple(argv[:2]))  # type: ignore[arg-type]
+    if run is not None:
+        return run(argparse.Namespace(command=argv[0], lint_args=argv[2:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

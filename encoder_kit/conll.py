@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .inputs import _describe, check_unicode
+from .inputs import check_unicode, describe
 
 DOCSTART = "-DOCSTART-"
 
@@ -31,7 +31,7 @@ def check_sentences(X: Any, *, name: str = "sentences",
     if isinstance(X, (str, bytes)):
         raise TypeError(
             f"{name} must be a list of sentences, each a list of words, got a single string "
-            f"({_describe(X)}); split it into words first, e.g. [text.split()], or use "
+            f"({describe(X)}); split it into words first, e.g. [text.split()], or use "
             "TokenTagger.predict_entities(text) for raw text"
         )
     if isinstance(X, dict) or not hasattr(X, "__iter__"):
@@ -41,12 +41,12 @@ def check_sentences(X: Any, *, name: str = "sentences",
     for i, sentence in enumerate(X):
         if isinstance(sentence, str):
             raise TypeError(
-                f"{name}[{i}] is a string ({_describe(sentence)}), not a list of words; pass a "
+                f"{name}[{i}] is a string ({describe(sentence)}), not a list of words; pass a "
                 f"list of sentences, e.g. [['Ada', 'Lovelace']] (wrap one sentence in a list, "
                 "and split texts into words with text.split())"
             )
         if isinstance(sentence, dict) or not hasattr(sentence, "__iter__"):
-            raise TypeError(f"{name}[{i}] is {type(sentence).__name__} ({_describe(sentence)}), "
+            raise TypeError(f"{name}[{i}] is {type(sentence).__name__} ({describe(sentence)}), "
                             "not a list of words")
         words = list(sentence.tolist() if hasattr(sentence, "tolist") else sentence)
         if not words:
@@ -61,7 +61,7 @@ def check_sentences(X: Any, *, name: str = "sentences",
                 check_unicode(word, f"{name}[{i}][{j}]")
             else:
                 raise TypeError(
-                    f"{name}[{i}][{j}] is {type(word).__name__} ({_describe(word)}), not a "
+                    f"{name}[{i}][{j}] is {type(word).__name__} ({describe(word)}), not a "
                     "string; every word must be a str (convert with str(), drop missing values)"
                 )
         out.append(words)
@@ -75,7 +75,7 @@ def check_tags(tags: Any, sentences: list[list[str]], *, name: str = "tags") -> 
     """Return ``tags`` as lists of IOB2 tags, one per word of ``sentences``, or raise."""
     if tags is None or isinstance(tags, (str, bytes)) or not hasattr(tags, "__iter__"):
         raise TypeError(f"{name} must be a list with one list of tags per sentence, e.g. "
-                        f"[['B-PER', 'I-PER', 'O']], got {_describe(tags)}")
+                        f"[['B-PER', 'I-PER', 'O']], got {describe(tags)}")
     rows = [list(t.tolist() if hasattr(t, "tolist") else t)
             if not isinstance(t, str) and hasattr(t, "__iter__") else t for t in tags]
     if len(rows) != len(sentences):
@@ -83,17 +83,17 @@ def check_tags(tags: Any, sentences: list[list[str]], *, name: str = "tags") -> 
                          "pass exactly one list of tags per sentence")
     for i, (row, words) in enumerate(zip(rows, sentences, strict=True)):
         if not isinstance(row, list):
-            raise TypeError(f"{name}[{i}] is {type(row).__name__} ({_describe(row)}), not a list "
+            raise TypeError(f"{name}[{i}] is {type(row).__name__} ({describe(row)}), not a list "
                             "of tags; pass one list of tags per sentence")
         if len(row) != len(words):
             raise ValueError(
                 f"{name}[{i}] has {len(row)} tags but sentence {i} has {len(words)} words "
-                f"({_describe(words)}); every word needs exactly one tag"
+                f"({describe(words)}); every word needs exactly one tag"
             )
         for j, tag in enumerate(row):
             if not isinstance(tag, str) or not _is_iob2_tag(tag):
                 raise ValueError(
-                    f"{name}[{i}][{j}] = {_describe(tag)} is not an IOB2 tag (unknown tag "
+                    f"{name}[{i}][{j}] = {describe(tag)} is not an IOB2 tag (unknown tag "
                     "scheme): use 'O', 'B-TYPE' or 'I-TYPE'. Convert IOB1, BIOES/BILOU or plain "
                     f"type labels first: {name} = [to_iob2(t) for t in {name}] "
                     "(from encoder_kit.conll import to_iob2)"
@@ -177,7 +177,7 @@ def read_conll(path: str | os.PathLike) -> tuple[list[list[str]], list[list[str]
             if len(fields) < 2 or not fields[0] or not fields[-1].strip():
                 raise ValueError(
                     f"{os.fspath(path)}, line {number}: expected 'token<TAB>tag', got "
-                    f"{_describe(line)}; every non-blank line needs a token and a tag, and "
+                    f"{describe(line)}; every non-blank line needs a token and a tag, and "
                     "sentences are separated by blank lines"
                 )
             words.append(fields[0])
@@ -193,7 +193,7 @@ def write_conll(path: str | os.PathLike, sentences: Any, tags: Any) -> None:
     sentences = check_sentences(sentences)
     if tags is None or isinstance(tags, str) or len(tags) != len(sentences):
         raise ValueError(f"tags must hold one list of tags per sentence ({len(sentences)}), "
-                         f"got {_describe(tags)}")
+                         f"got {describe(tags)}")
     lines = []
     for i, (words, row) in enumerate(zip(sentences, tags, strict=True)):
         row = list(row)

@@ -4,6 +4,12 @@ Equal to ``SentenceTransformer.encode`` (the same modules run on the same word p
 each text is tokenized once rather than once to sort and once per batch, texts are sorted by
 their word-piece count rather than their character count (a batch pads less), and truncation
 is counted so that the caller can say how many texts were cut.
+
+:func:`mean_pool` is the model's own pooling, written once for every place that pools hidden
+states itself (``probe_layers`` per layer, ``inspect_text``, the fine-tuning comparison).
+
+torch is imported inside the functions that need it, never at the top: ``import
+encoder_kit.encoder`` (and a grading kernel whose texts are all cached) must stay torch-free.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from .progress import progress_bar
 
 
 def tokenize_with_truncation(tokenizer: Any, texts: list[str], max_length: int
@@ -32,7 +40,7 @@ def tokenize_with_truncation(tokenizer: Any, texts: list[str], max_length: int
 
 
 def _pad(batch: list[list[int]], pad_id: int, with_token_types: bool) -> dict[str, Any]:
-    import torch
+    import torch  # lazy: see the module docstring
 
     width = max(len(x) for x in batch)
     input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
@@ -44,6 +52,18 @@ def _pad(batch: list[list[int]], pad_id: int, with_token_types: bool) -> dict[st
     if with_token_types:
         features["token_type_ids"] = torch.zeros_like(input_ids)
     return features
+
+
+def mean_pool(hidden: Any, attention_mask: Any) -> Any:
+    """The mean of each sequence's vectors over its real (unpadded) word pieces.
+
+    ``hidden`` is a torch tensor (batch, length, d), ``attention_mask`` (batch, length) with 1
+    for real pieces; returns (batch, d). This is all-MiniLM-L6-v2's pooling; unit length is
+    the caller's choice (``torch.nn.functional.normalize``). A row without any real piece
+    gives zeros, not NaN.
+    """
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
 
 
 def embedding_dimension(model: Any) -> int:
@@ -62,8 +82,7 @@ def encode_texts(
     show_progress: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Sentence vectors for ``texts`` as float32, and a bool array: which texts were cut."""
-    import torch
-    from tqdm.auto import tqdm
+    import torch  # lazy: see the module docstring
 
     tokenizer = model.tokenizer
     ids, truncated = tokenize_with_truncation(tokenizer, texts, max_length)
@@ -73,7 +92,7 @@ def encode_texts(
     out = np.empty((len(texts), embedding_dimension(model)), dtype=np.float32)
     starts = range(0, len(texts), batch_size)
     with torch.inference_mode():
-        for start in tqdm(starts, desc="Encoding", unit="batch", disable=not show_progress):
+        for start in progress_bar(starts, enabled=show_progress):
             rows = order[start:start + batch_size]
             features = _pad([ids[i] for i in rows], pad_id, with_token_types)
             features = {k: v.to(model.device) for k, v in features.items()}

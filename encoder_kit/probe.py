@@ -20,11 +20,19 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.model_selection import KFold, StratifiedKFold
 
 from . import models
-from .cache import get_cache, namespace_for
+from .cache import Encoded, encode_through_cache, get_cache, namespace_for
+from .classify import default_head
 from .conll import check_sentences, check_tags
+from .encoding import mean_pool
 from .inputs import check_texts
+from .metrics import entity_f1
+from .tagger import TokenTagger, mlp_tagger_head
+from .tokens import TokenEncoder
 
 
 def probe_layers(
@@ -51,25 +59,18 @@ def probe_layers(
     cross-validation (column ``std``: the spread over folds). ``layers``: hidden states to
     probe (None: all, 0 = embeddings). ``plot`` draws the scores on ``ax`` (or a new figure).
     """
-    from sklearn.base import clone
-
     if X is not None and not isinstance(X, (str, bytes)) and not hasattr(X, "__len__"):
         X = list(X)  # a generator: read it once
     tagging = _is_tagging(X)
-    info = models.model_info(model) if not isinstance(models.resolve_model(model), str) else None
-    n_states = info.num_hidden_states if info else _hub_states(model, device)
+    n_states = models.encoder_info(model, device).num_hidden_states
     layers = list(range(n_states)) if layers is None else [int(i) % n_states for i in layers]
     if not layers:
         raise ValueError("layers is empty; pass None (all layers) or a list of hidden states")
     if tagging:
-        from .tagger import default_head
-
-        metric, data = "entity F1", _tagging_data(X, y, X_test, y_test)
+        metric, data, default = "entity F1", _tagging_data(X, y, X_test, y_test), mlp_tagger_head
     else:
-        from .classify import default_head
-
-        metric, data = "accuracy", _sentence_data(X, y, X_test, y_test)
-    head = default_head() if head is None else clone(head)
+        metric, data, default = "accuracy", _sentence_data(X, y, X_test, y_test), default_head
+    head = default() if head is None else clone(head)
     vectors = _encode(data[0] + (data[2] or []), layers, tagging, model=model,
                       batch_size=batch_size, device=device, cache=cache)
     rows = []
@@ -77,8 +78,6 @@ def probe_layers(
         layer_vectors = [v[:, k] for v in vectors] if tagging else vectors[k]
         scores = _score_layer(data, layer_vectors, head, tagging, cv)
         rows.append((layer, float(np.mean(scores)), float(np.std(scores)), metric))
-    import pandas as pd
-
     table = pd.DataFrame(rows, columns=["layer", "score", "std", "metric"]).set_index("layer")
     if plot:
         _plot(table, ax, metric)
@@ -126,8 +125,6 @@ def _score_layer(data, vectors, head, tagging: bool, cv: int) -> list[float]:
         folds = [(np.arange(n), np.arange(n, n + len(X_test)))]
         X, y = X + X_test, (list(y) + list(y_test)) if tagging else np.concatenate([y, y_test])
     else:
-        from sklearn.model_selection import KFold, StratifiedKFold
-
         if not isinstance(cv, (int, np.integer)) or not 2 <= cv <= n:
             raise ValueError(f"cv must be an integer from 2 to the number of examples ({n}), "
                              f"got {cv!r}; or pass X_test and y_test")
@@ -138,20 +135,12 @@ def _score_layer(data, vectors, head, tagging: bool, cv: int) -> list[float]:
     scores = []
     for train, test in folds:
         if tagging:
-            from .tagger import TokenTagger
-
             tagger = TokenTagger(word_features=None, context=0, head=head)
             labels = np.array([t for i in train for t in y[i]], dtype=object)
-            tagger._fit_vectors([X[i] for i in train], labels, [vectors[i] for i in train])
-            predicted = tagger._predict_vectors([X[i] for i in test], [vectors[i] for i in test])
-            from seqeval.metrics import f1_score
-            from seqeval.scheme import IOB2
-
-            scores.append(f1_score([y[i] for i in test], predicted, mode="strict",
-                                   scheme=IOB2, zero_division=0))
+            tagger.fit_vectors([X[i] for i in train], labels, [vectors[i] for i in train])
+            predicted = tagger.predict_vectors([X[i] for i in test], [vectors[i] for i in test])
+            scores.append(entity_f1([y[i] for i in test], predicted))
         else:
-            from sklearn.base import clone
-
             fitted = clone(head).fit(vectors[train], y[train])
             scores.append(float(np.mean(fitted.predict(vectors[test]) == y[test])))
     return scores
@@ -160,61 +149,62 @@ def _score_layer(data, vectors, head, tagging: bool, cv: int) -> list[float]:
 def _encode(items, layers, tagging, *, model, batch_size, device, cache):
     """Tagging: per sentence an (n_words, n_layers, d) array; sentences: (n_layers, n, d)."""
     if tagging:
-        from .tokens import TokenEncoder
-
         encoder = TokenEncoder(model, layers=list(layers), batch_size=batch_size,
                                device=device, cache=cache)
         return [v.reshape(len(v), len(layers), -1) for v in encoder.transform(items)]
-    return np.stack([vectors for vectors in _sentence_layers(
-        items, layers, model=model, batch_size=batch_size, device=device, cache=cache)])
+    return np.stack(sentence_layer_vectors(items, layers, model=model, batch_size=batch_size,
+                                           device=device, cache=cache))
 
 
-def _sentence_layers(texts, layers, *, model, batch_size, device, cache) -> list[np.ndarray]:
-    """Unit-length mean-pooled vectors of ``texts`` at each of ``layers``, cached per layer."""
+def sentence_layer_vectors(texts: list[str], layers: Sequence[int], *,
+                           model: str = models.DEFAULT_MODEL, batch_size: int = 32,
+                           device: str | None = None,
+                           cache: bool | str | os.PathLike | None = None) -> list[np.ndarray]:
+    """Unit-length mean-pooled vectors of ``texts`` at each of ``layers``, cached per layer.
+
+    One (n_texts, hidden) float32 array per layer; at the last layer they equal
+    ``FrozenEncoder().transform(texts)`` (the model's own pooling).
+    """
     st = models.load_sentence_transformer(model, device)
-    resolved = models.resolve_model(model)
-    fingerprint = models.model_info(resolved).fingerprint if not isinstance(
-        resolved, str) else f"hub:{resolved}"
-    store = get_cache(cache)
-    spaces = [namespace_for(fingerprint, True, st.max_seq_length, kind=f"sentence-layer={i}")
+    info = models.encoder_info(model, device)
+    spaces = [namespace_for(info.fingerprint, True, st.max_seq_length, kind=f"sentence-layer={i}")
               for i in layers]
+    if not texts:
+        return [np.empty((0, info.hidden_size), np.float32) for _ in layers]
+
+    def encode(missing: list[str]) -> Encoded:
+        return _pooled_layers(st, missing, layers, batch_size), None
+
+    found = encode_through_cache(get_cache(cache), spaces, texts, encode)
+    return [np.concatenate(rows).reshape(len(texts), -1).astype(np.float32, copy=False)
+            for rows in found.rows]
+
+
+def _pooled_layers(st: Any, texts: list[str], layers: Sequence[int],
+                   batch_size: int) -> list[np.ndarray]:
+    """Run the model over ``texts`` (longest first): per layer, unit-length mean-pooled rows."""
+    import torch  # lazy: only when something is to be encoded
+
     out = [np.empty((len(texts), st[0].auto_model.config.hidden_size), np.float32)
            for _ in layers]
-    hits = [store.get_many(ns, texts).vectors if store else {} for ns in spaces]
-    missing = [i for i in range(len(texts)) if not all(i in h for h in hits)]
-    for k in range(len(layers)):
-        for i, vec in hits[k].items():
-            out[k][i] = vec
-    if missing:
-        import torch
-
-        order = sorted(missing, key=lambda i: -len(texts[i]))
-        network = st[0].auto_model
-        with torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                rows = order[start:start + batch_size]
-                enc = st.tokenizer([texts[i] for i in rows], padding=True, truncation=True,
-                                   max_length=st.max_seq_length, return_tensors="pt")
-                enc = {key: value.to(st.device) for key, value in enc.items()}
-                states = network(**enc, output_hidden_states=True).hidden_states
-                mask = enc["attention_mask"].unsqueeze(-1).float()
-                for k, layer in enumerate(layers):
-                    pooled = (states[layer] * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                    pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-                    out[k][rows] = pooled.float().cpu().numpy()
-        if store is not None:
-            for k, ns in enumerate(spaces):
-                store.put_many(ns, [texts[i] for i in missing], out[k][missing])
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    network = st[0].auto_model
+    with torch.inference_mode():
+        for start in range(0, len(order), batch_size):
+            rows = order[start:start + batch_size]
+            enc = st.tokenizer([texts[i] for i in rows], padding=True, truncation=True,
+                               max_length=st.max_seq_length, return_tensors="pt")
+            enc = {key: value.to(st.device) for key, value in enc.items()}
+            states = network(**enc, output_hidden_states=True).hidden_states
+            for k, layer in enumerate(layers):
+                pooled = mean_pool(states[layer], enc["attention_mask"])
+                pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
+                out[k][rows] = pooled.float().cpu().numpy()
     return out
 
 
-def _hub_states(model: str, device: str | None) -> int:
-    st = models.load_sentence_transformer(model, device)
-    return int(st[0].auto_model.config.num_hidden_layers) + 1
-
-
 def _plot(table, ax, metric: str) -> None:
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # lazy: only when plotting (slow, and it picks a backend)
 
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5))

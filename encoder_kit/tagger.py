@@ -5,7 +5,7 @@ the predicted tags are decoded into valid IOB2 entities. The default, chosen on 
 data (benchmarks/bench_ner.py --select), gives each word the mean of the last four layers'
 vectors, the same for the words either side, and the casing/shape flags that the uncased
 encoder cannot see (``word_features="shape"``: worth about 7 F1 points on wikigold), to a
-small neural network (``default_head()``), and decodes with Viterbi under IOB2 constraints.
+small neural network (``mlp_tagger_head()``), and decodes with Viterbi under IOB2 constraints.
 
 >>> from encoder_kit import TokenTagger
 >>> tagger = TokenTagger().fit([["Ada", "Lovelace", "lived", "in", "London"]] * 4,
@@ -26,13 +26,20 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator, clone
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from . import models
 from .conll import check_sentences, check_tags, entity_spans, repair_iob2
 from .inputs import check_unicode
+from .metrics import entity_f1, entity_report
 from .tokens import DEFAULT_LAYERS, TokenEncoder
+from .word_shape import shape_matrix, word_features
 
 DEFAULT_C = 0.03
 # The 0/1 shape flags are scaled up next to the standardised encoder features, so that the
@@ -112,22 +119,20 @@ def viterbi_iob2(log_probs: np.ndarray, classes: Sequence[str]) -> list[str]:
     return [classes[i] for i in reversed(path)]
 
 
-def default_head():
-    """A fresh copy of the default head (chosen by measurement, see benchmarks/RESULTS.md).
+def mlp_tagger_head() -> MLPClassifier:
+    """A fresh copy of TokenTagger's default head (chosen by measurement, see
+    benchmarks/RESULTS.md).
 
     A one-hidden-layer network (512 units, early stopping, seeded): on validation data it beat
     the best LogisticRegression by about 2 F1 points on wikigold and 3.5 on WNUT-17.
-    ``linear_head()`` is the LogisticRegression alternative.
+    ``linear_head()`` is the LogisticRegression alternative. (``encoder_kit.default_head`` is
+    the sentence classifier's head, a different thing.)
     """
-    from sklearn.neural_network import MLPClassifier
-
     return MLPClassifier((512,), alpha=1e-2, early_stopping=True, max_iter=100, random_state=0)
 
 
-def linear_head():
+def linear_head() -> LogisticRegression:
     """The best LogisticRegression found on validation data (C=0.03): simpler, a bit weaker."""
-    from sklearn.linear_model import LogisticRegression
-
     return LogisticRegression(C=DEFAULT_C, tol=1e-3, max_iter=1000)
 
 
@@ -142,7 +147,7 @@ class TokenTagger(BaseEstimator):
         the signal an uncased model lacks) or "all" (shape plus word, affixes, neighbours);
         see :mod:`encoder_kit.word_shape`.
     context : also give each word the vectors of this many words on each side.
-    head : any scikit-learn classifier (None: ``default_head()``); it is cloned.
+    head : any scikit-learn classifier (None: ``mlp_tagger_head()``); it is cloned.
     decoding : "viterbi" (the most probable valid IOB2 sequence, from the head's
         probabilities) or "argmax" (each word's best tag, then I- without its B- repaired).
     """
@@ -198,13 +203,17 @@ class TokenTagger(BaseEstimator):
             batch_size=self.batch_size, max_length=self.max_length, device=self.device,
             cache=self.cache, show_progress=self.show_progress,
         ).fit(sentences)
-        return self._fit_vectors(sentences, labels, self.encoder_.transform(sentences))
+        return self.fit_vectors(sentences, labels, self.encoder_.transform(sentences))
 
-    def _fit_vectors(self, sentences: list[list[str]], labels: np.ndarray,
-                     vectors: list[np.ndarray]) -> TokenTagger:
-        """Fit the head on given per-word vectors (``probe_layers`` reuses one encoding)."""
+    def fit_vectors(self, sentences: list[list[str]], labels: np.ndarray,
+                    vectors: list[np.ndarray]) -> TokenTagger:
+        """Fit the head on given per-word vectors, one (n_words, d) array per sentence.
+
+        ``labels`` holds the tags of all words, sentence after sentence. ``fit`` encodes and
+        calls this; ``probe_layers`` calls it with one encoding for every layer.
+        """
         features = self._features(sentences, vectors, fit=True)
-        self.head_ = clone(default_head() if self.head is None else self.head)
+        self.head_ = clone(mlp_tagger_head() if self.head is None else self.head)
         self.head_.fit(features, labels.astype(str))
         self.classes_ = np.asarray(self.head_.classes_)
         return self
@@ -215,10 +224,11 @@ class TokenTagger(BaseEstimator):
         sentences = check_sentences(X)
         if not sentences:
             return []
-        return self._predict_vectors(sentences, self.encoder_.transform(sentences))
+        return self.predict_vectors(sentences, self.encoder_.transform(sentences))
 
-    def _predict_vectors(self, sentences: list[list[str]],
-                         vectors: list[np.ndarray]) -> list[list[str]]:
+    def predict_vectors(self, sentences: list[list[str]],
+                        vectors: list[np.ndarray]) -> list[list[str]]:
+        """Valid IOB2 tags from given per-word vectors (see :meth:`fit_vectors`)."""
         scores = self._scores(self._features(sentences, vectors, fit=False))
         classes = [str(c) for c in self.classes_]
         out, at = [], 0
@@ -231,25 +241,21 @@ class TokenTagger(BaseEstimator):
         return out
 
     def score(self, X: Any, y: Any) -> float:
-        """Entity-level micro F1 (seqeval, strict IOB2 spans: type and both ends must match)."""
-        from seqeval.metrics import f1_score
-        from seqeval.scheme import IOB2
+        """Entity-level micro F1 (seqeval, strict IOB2 spans: type and both ends must match).
 
+        The one definition in :func:`encoder_kit.metrics.entity_f1`.
+        """
         sentences = check_sentences(X, allow_empty=False)
         gold = check_tags(y, sentences)
-        return float(f1_score(gold, self.predict(sentences), mode="strict", scheme=IOB2,
-                              average="micro", zero_division=0))
+        return entity_f1(gold, self.predict(sentences))
 
     def report(self, X: Any, y: Any):
         """Precision, recall, F1 and support per entity type, and averaged (a DataFrame)."""
-        import pandas as pd
-        from seqeval.metrics import classification_report
-        from seqeval.scheme import IOB2
+        import pandas as pd  # pandas costs ~0.3 s to import; only a report needs it
 
         sentences = check_sentences(X, allow_empty=False)
         gold = check_tags(y, sentences)
-        table = classification_report(gold, self.predict(sentences), mode="strict", scheme=IOB2,
-                                      output_dict=True, zero_division=0)
+        table = entity_report(gold, self.predict(sentences))
         frame = pd.DataFrame(table).T.rename(columns={"f1-score": "f1"})
         frame["support"] = frame["support"].astype(int)
         return frame
@@ -293,10 +299,6 @@ class TokenTagger(BaseEstimator):
                             f"{type(self.head).__name__}; e.g. head=LogisticRegression()")
 
     def _features(self, sentences: list[list[str]], vectors: list[np.ndarray], *, fit: bool):
-        from scipy import sparse
-        from sklearn.feature_extraction import DictVectorizer
-        from sklearn.preprocessing import StandardScaler
-
         if self.context:
             vectors = [_with_context(v, int(self.context)) for v in vectors]
         dense = np.vstack(vectors)
@@ -305,8 +307,6 @@ class TokenTagger(BaseEstimator):
         dense = self.scaler_.transform(dense).astype(np.float32)
         if not self.word_features:
             return dense
-        from .word_shape import shape_matrix, word_features
-
         shapes = np.vstack([shape_matrix(words) for words in sentences]) * SHAPE_WEIGHT
         if self.word_features == "shape":
             return np.hstack([dense, shapes])

@@ -22,8 +22,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from . import models
-from .cache import get_cache, namespace_for
+from .cache import Encoded, encode_through_cache, get_cache, namespace_for
 from .conll import check_sentences
+from .progress import progress_bar, wants_progress
 
 LAYER_NAMES = ("last", "second_to_last", "concat_last_4", "mean_last_4")
 POOLINGS = ("first", "mean")
@@ -73,7 +74,9 @@ class TokenEncoder(TransformerMixin, BaseEstimator):
     max_length : word pieces per window, [CLS] and [SEP] included (None: the model's limit).
     device : "cpu", "cuda", ... (None: sentence-transformers' choice).
     cache : None (the default folder), False (off), or a folder path.
-    show_progress : show a tqdm bar (None: only for 1,000 sentences or more to encode).
+    show_progress : show a tqdm bar; None: for 1,000 sentences or more to encode, and only in
+        a terminal, never in a notebook kernel; never while grading (see
+        :mod:`encoder_kit.progress`).
     """
 
     def __init__(
@@ -148,52 +151,30 @@ class TokenEncoder(TransformerMixin, BaseEstimator):
         return info, int(max_length), layers, combine
 
     def _info(self) -> models.ModelInfo:
-        resolved = models.resolve_model(self.model)
-        if not isinstance(resolved, str):
-            return models.model_info(resolved)
-        st = models.load_sentence_transformer(resolved, self.device)  # a hub model
-        config = st[0].auto_model.config
-        return models.ModelInfo(
-            name=resolved, path=None, hidden_size=int(config.hidden_size),
-            num_layers=int(config.num_hidden_layers), max_length=st.max_seq_length,
-            max_positions=st.max_seq_length, fingerprint=f"hub:{resolved}",
-        )
+        return models.encoder_info(self.model, self.device)
 
     def _layer_vectors(self, sentences: list[list[str]], info: models.ModelInfo,
                        max_length: int, layers: list[int]) -> dict[int, list[np.ndarray]]:
         """Flattened (n_words * hidden) vectors per layer and sentence, from cache or model."""
         keys = [json.dumps(words, ensure_ascii=False) for words in sentences]
-        cache = get_cache(self.cache)
-        spaces = {layer: namespace_for(
+        spaces = [namespace_for(
             info.fingerprint, False, max_length,
             kind=f"tokens|layer={layer}|pooling={self.word_pooling}|{WINDOW_SCHEME}",
-        ) for layer in layers}
-        found: dict[int, dict[int, np.ndarray]] = {layer: {} for layer in layers}
-        if cache is not None and sentences:
-            for layer in layers:
-                found[layer] = cache.get_many(spaces[layer], keys).vectors
-        complete = set.intersection(*(set(found[layer]) for layer in layers))
-        missing = list(dict.fromkeys(keys[i] for i in range(len(keys)) if i not in complete))
-        if missing:
+        ) for layer in layers]
+
+        def encode(missing: list[str]) -> Encoded:
             encoded = self._encode([json.loads(k) for k in missing], max_length, layers)
-            if cache is not None:
-                for layer in layers:
-                    cache.put_many(spaces[layer], missing, [m.ravel() for m in encoded[layer]])
-            encoded = {layer: [m.ravel() for m in encoded[layer]] for layer in layers}
-            row_of = {k: r for r, k in enumerate(missing)}
-            for i, key in enumerate(keys):
-                if i not in complete:
-                    for layer in layers:
-                        found[layer][i] = encoded[layer][row_of[key]]
-        return {layer: [found[layer][i] for i in range(len(keys))] for layer in layers}
+            return [encoded[layer] for layer in layers], None
+
+        found = encode_through_cache(get_cache(self.cache), spaces, keys, encode)
+        return dict(zip(layers, found.rows, strict=True))
 
     def _encode(self, sentences: list[list[str]], max_length: int,
                 layers: list[int]) -> dict[int, list[np.ndarray]]:
         st = models.load_sentence_transformer(self.model, self.device)
-        show = self.show_progress if self.show_progress is not None else len(sentences) >= 1000
         return encode_words(st, sentences, layers=layers, pooling=self.word_pooling,
                             max_length=max_length, batch_size=int(self.batch_size),
-                            show_progress=bool(show))
+                            show_progress=wants_progress(self.show_progress, len(sentences)))
 
 
 # -- word pieces, windows and the forward pass -------------------------------------------
@@ -269,8 +250,7 @@ def encode_words(model: Any, sentences: list[list[str]], *, layers: list[int], p
 
     ``model`` is a SentenceTransformer whose first module wraps a Hugging Face encoder.
     """
-    import torch
-    from tqdm.auto import tqdm
+    import torch  # lazy: `import encoder_kit` and all-cached transforms stay torch-free
 
     tokenizer, network = model.tokenizer, model[0].auto_model
     before, after = special_tokens(tokenizer)
@@ -290,7 +270,7 @@ def encode_words(model: Any, sentences: list[list[str]], *, layers: list[int], p
     device = next(network.parameters()).device
     starts = range(0, len(order), batch_size)
     with torch.inference_mode():
-        for first in tqdm(starts, desc="Encoding", unit="batch", disable=not show_progress):
+        for first in progress_bar(starts, enabled=show_progress):
             rows = order[first:first + batch_size]
             width = max(len(inputs[r]) for r in rows)
             ids = torch.full((len(rows), width), pad, dtype=torch.long)

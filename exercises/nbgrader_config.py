@@ -17,15 +17,24 @@ from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
     ClearMarkScheme,
+    ClearOutput,
+    DeduplicateIds,
     Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 
 from autograder.course.nbgrader_hooks import answers_file_kept, set_grading_identity
-from autograder.course.preprocessors import DropGradingRecords, KeepStderrOffTheGrade, LabelTests
+from autograder.course.preprocessors import (
+    DropGradingRecords,
+    KeepStderrOffTheGrade,
+    LabelTests,
+    ReadableResults,
+)
+from autograder.course.released_cells import CheckReleasedCells
 
 c = get_config()  # noqa: F821 (nbgrader provides get_config)
 COURSE = Path(__file__).resolve().parent
@@ -43,11 +52,33 @@ os.environ["ENCODER_KIT_COURSE"] = c.CourseDirectory.course_id
 # A cold embedding cache makes the first coding notebook import torch and encode the data.
 c.Execute.timeout = 300
 
+# Released answer cells must not raise: a student who answers with the widget (Save) runs
+# them too. nbgrader's stub is one text for every cell, so each question's answer cell
+# carries its own hint above the solution region (`# Answer in the widget above (press
+# Save), or here: answer("<id>", ...)`, kept at release) and the stub is a plain comment.
+c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE"}
+
+# `encoder-kit course grade` replaces Execute by the sandboxed kernel (SandboxedExecute, in
+# autograder.course.sandbox.execute) and scores grade_cell cells in the grader
+# (ScoreGradeCells, autograder.course.scoring). Their limits are traitlets: set them here
+# for the course, e.g. `c.SandboxedExecute.memory_mb = 2048`; the command's flags
+# (--timeout, --memory-mb, --max-processes, --max-output) override them per run.
+
 # Autograde: tell each kernel whose submission it grades (per-student variants), keep the
 # student's widget answers (never overwrite them with a copy left in source/), and keep
 # warnings on stderr off the grade.
 c.Autograde.pre_convert_hook = set_grading_identity
 c.Autograde.exclude_overwriting = answers_file_kept(COURSE / "source")
+# Sanitize: nbgrader's own steps, with locked cells judged against what the release gave the
+# student (nbgrader stores test cells' checksums before hidden tests are removed, so stock
+# OverwriteCells reports every honest test cell as changed: nbgrader issue 1961).
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    CheckReleasedCells,
+    CheckCellMetadata,
+]
 c.Autograde.autograde_preprocessors = [
     Execute,
     IgnorePattern,
@@ -63,6 +94,7 @@ c.Autograde.autograde_preprocessors = [
 c.GenerateFeedback.preprocessors = [
     GetGrades,
     LabelTests,
+    ReadableResults,
     DropGradingRecords,
     ClearMarkScheme,
     CSSHTMLHeaderPreprocessor,

@@ -1,7 +1,8 @@
 """Test settings shared by every test module.
 
 The embedding cache goes to a temporary folder for the whole session (never ~/.cache), and
-the Hugging Face hub is offline, so nothing is downloaded.
+the Hugging Face hub is offline, so nothing is downloaded. Shared helpers are in the
+``support`` package (``from support import run_python``), never imported from here.
 """
 
 from __future__ import annotations
@@ -40,13 +41,3 @@ def sentence_transformer():
     from encoder_kit.models import load_sentence_transformer
 
     return load_sentence_transformer()
-
-
-def run_python(code: str, env: dict[str, str] | None = None, timeout: float = 120):
-    """Run ``code`` in a fresh interpreter; return the CompletedProcess."""
-    import subprocess
-    import sys
-
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=full_env, timeout=timeout)

@@ -170,11 +170,13 @@ class TestCheck:
 
     def test_finds_graded_questions_through_the_environment(self, capfd, monkeypatch) -> None:
         monkeypatch.delenv(QUESTION_PATH_ENV, raising=False)
-        assert check("graded-choice-adaptation", "opt-2") == 0.0  # not on a student's machine
+        # without an identity a graded slot (a pool) is graded against its first version
+        right = reference_answer(find_question("graded-choice-adaptation", EXERCISES))
+        assert check("graded-choice-adaptation", right) == 0.0  # not on a student's machine
         assert "no question with id" in capfd.readouterr().out
         monkeypatch.setenv(QUESTION_PATH_ENV, str(EXERCISES))
-        assert check("graded-choice-adaptation", "opt-2") == 2.0
-        assert check("graded-choice-adaptation", "opt-2", path=EXERCISES) == 2.0
+        assert check("graded-choice-adaptation", right) == 2.0
+        assert check("graded-choice-adaptation", right, path=EXERCISES) == 2.0
 
     def test_uses_the_identity_in_the_environment(self, capfd, monkeypatch) -> None:
         question = find_question(SHAPE_ID)

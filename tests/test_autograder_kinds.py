@@ -72,24 +72,25 @@ class TestChoice:
 
 
 class TestDiagnosis:
+    # option ids are neutral (issue 11): f6 = frozen encoder, c2 = unfreeze, t6 = more epochs
     question = find_question("practice-diagnose-frozen-by-mistake")
 
     def test_cause_and_fix_share_the_score(self) -> None:
-        assert grade(self.question, {"cause": "frozen", "fix": "unfreeze"}).score == 1.0
-        half = grade(self.question, {"cause": "frozen", "fix": "more-epochs"})
+        assert grade(self.question, {"cause": "f6", "fix": "c2"}).score == 1.0
+        half = grade(self.question, {"cause": "f6", "fix": "t6"})
         assert half.score == 0.5
         assert half.feedback.splitlines()[1].startswith("Fix: Incorrect.")
-        only_cause = grade(self.question, {"cause": "frozen"})
+        only_cause = grade(self.question, {"cause": "f6"})
         assert only_cause.score == 0.5 and "Fix: none chosen." in only_cause.feedback
 
     @pytest.mark.parametrize(
         ("answer", "message"),
         [
             (None, "A diagnosis answer is a dict"),
-            ("frozen", "A diagnosis answer is a dict"),
+            ("f6", "A diagnosis answer is a dict"),
             ({}, "The answer is empty"),
-            ({"cause": "gremlins", "fix": "unfreeze"}, "'gremlins' is not one of the cause ids"),
-            ({"cause": "frozen", "remedy": "unfreeze"}, "Unexpected key(s) ['remedy']"),
+            ({"cause": "gremlins", "fix": "c2"}, "'gremlins' is not one of the cause ids"),
+            ({"cause": "f6", "remedy": "c2"}, "Unexpected key(s) ['remedy']"),
             ({"cause": 1}, "Choose one cause by its id"),
         ],
     )
@@ -103,8 +104,7 @@ class TestDesign:
 
     def answer(self) -> dict:
         return {
-            "components": list(self.question.required),
-            "connections": [[c.source, c.target] for c in self.question.connections],
+            **self.question.reference_answer(),
             "justification": "Each token needs its own tag; entities are spans.",
         }
 
@@ -117,15 +117,19 @@ class TestDesign:
 
     def test_a_forbidden_component_and_missing_parts(self) -> None:
         answer = self.answer()
-        answer["components"] = [c for c in answer["components"] if c != "aligner"] + ["pooled"]
-        answer["connections"] = [p for p in answer["connections"] if "aligner" not in p]
+        aligner, pooled = "b8", "d9"  # the label aligner (needed) and a pooled vector (forbidden)
+        answer["components"] = [c for c in answer["components"] if c != aligner] + [pooled]
+        answer["connections"] = [p for p in answer["connections"] if aligner not in p]
         answer["justification"] = ""
         result = grade(self.question, answer)
-        total = len(self.question.required) + len(self.question.forbidden) + 6
-        assert result.score == pytest.approx((total - 3) / total)
-        assert "'Pooled sentence vector (mean or [CLS])' does not belong" in result.feedback
-        assert "1 needed component(s) missing" in result.feedback
-        assert "1 needed connection(s) missing" in result.feedback
+        # components: 9 of 10 placed, the forbidden one costs 3; arrows: 7 of 10, none wrong
+        f1_components, f1_arrows = 2 * 0.75 * 0.9 / 1.65, 2 * 0.7 / 1.7
+        assert result.score == pytest.approx(f1_components / 3 + 2 * f1_arrows / 3)
+        assert "'Pooled sentence vector: the mean (or [CLS]) of all token vectors' does not" in (
+            result.feedback
+        )
+        assert "(1 more problem(s) to fix after this one.)" in result.feedback
+        assert "Label aligner" not in result.feedback  # one problem at a time
         assert "You gave no justification" in result.feedback
         assert "manual-grading" not in result.flags
 
@@ -134,15 +138,16 @@ class TestDesign:
         [
             (None, "A design answer is a dict"),
             ({"components": []}, "The design answer is empty"),
-            ({"components": ["tokenizer", "robot"]}, "'robot' is not one of the components"),
-            ({"components": ["tokenizer", "tokenizer"]}, "more than once"),
+            ({"components": ["w5", "robot"]}, "'robot' is not one of the components"),
+            ({"components": ["w5", "w5"]}, "more than once"),
             (
-                {"components": ["tokenizer"], "connections": [["tokenizer", "encoder"]]},
-                "'encoder', which is not among your components",
+                {"components": ["w5"], "connections": [["w5", "m3"]]},
+                "'m3', which is not among your components",
             ),
-            ({"components": ["tokenizer"], "connections": ["tokenizer"]}, "A connection is a pair"),
-            ({"components": ["tokenizer"], "extra": 1}, "Unexpected key(s) ['extra']"),
-            ({"components": ["tokenizer"], "justification": 5}, "must be text"),
+            ({"components": ["w5"], "connections": ["w5"]}, "A connection is a pair"),
+            ({"components": ["w5", "m3"], "connections": [["w5", "w5"]]}, "to itself"),
+            ({"components": ["w5"], "extra": 1}, "Unexpected key(s) ['extra']"),
+            ({"components": ["w5"], "justification": 5}, "must be text"),
         ],
     )
     def test_bad_answers(self, answer: object, message: str) -> None:

@@ -9,13 +9,14 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import run_python
+from support import run_python
 
 from encoder_kit import FrozenEncoder
 from encoder_kit.cache import (
     DB_NAME,
     CacheCorruptionWarning,
     EmbeddingCache,
+    encode_through_cache,
     get_cache,
     namespace_for,
 )
@@ -63,6 +64,7 @@ def _writer(directory: str, worker: int, n: int) -> None:
         cache.put_many("ns", texts, vectors)
 
 
+@pytest.mark.slow  # fresh processes: a few seconds each (make test, not test-fast)
 def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_writer, args=(str(tmp_path), w, 1000)) for w in (1, 2)]
@@ -125,6 +127,7 @@ def test_cache_setting_is_validated(tmp_path):
         get_cache(3.5)
 
 
+@pytest.mark.slow  # fresh processes: a few seconds each (make test, not test-fast)
 def test_cache_false_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("ENCODER_KIT_CACHE", str(tmp_path))
     FrozenEncoder(cache=False).transform(["nothing is stored"])
@@ -146,6 +149,7 @@ def test_only_misses_are_encoded(tmp_path, monkeypatch):
     assert seen == [["third"]]
 
 
+@pytest.mark.slow  # fresh processes: a few seconds each (make test, not test-fast)
 def test_the_hit_path_in_a_fresh_process_imports_no_torch(tmp_path):
     info = model_info()
     namespace = namespace_for(info.fingerprint, True, info.max_length)
@@ -167,3 +171,44 @@ def test_the_hit_path_in_a_fresh_process_imports_no_torch(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
     assert proc.stderr == ""
+
+
+def _counting_encoder(calls: list[list[str]], spaces: int = 1, cut_texts: tuple[str, ...] = ()):
+    """An encode function for encode_through_cache: one row [len(key), k] per namespace k."""
+    def encode(missing: list[str]):
+        calls.append(list(missing))
+        blocks = [np.array([[len(t), k] for t in missing], np.float32) for k in range(spaces)]
+        return blocks, [t in cut_texts for t in missing]
+    return encode
+
+
+def test_encode_through_cache_encodes_each_miss_once_and_keeps_the_order(tmp_path):
+    cache, calls = EmbeddingCache(tmp_path), []
+    encode = _counting_encoder(calls, cut_texts=("long",))
+    found = encode_through_cache(cache, ["ns"], ["ab", "long", "ab", "c"], encode)
+    assert calls == [["ab", "long", "c"]] and found.encoded == 3
+    assert [v.tolist() for v in found.rows[0]] == [[2, 0], [4, 0], [2, 0], [1, 0]]
+    assert found.truncated.tolist() == [False, True, False, False]
+    again = encode_through_cache(cache, ["ns"], ["c", "long", "new"], encode)
+    assert calls[1:] == [["new"]] and again.encoded == 1
+    assert again.truncated.tolist() == [False, True, False]  # the flag survives the cache
+    assert [v.tolist() for v in again.rows[0]] == [[1, 0], [4, 0], [3, 0]]
+
+
+def test_encode_through_cache_needs_every_namespace_for_a_hit(tmp_path):
+    cache, calls = EmbeddingCache(tmp_path), []
+    cache.put_many("layer-1", ["x"], np.array([[9, 9]], np.float32))  # layer-2 lacks "x"
+    found = encode_through_cache(cache, ["layer-1", "layer-2"], ["x"], _counting_encoder(calls, 2))
+    assert calls == [["x"]]
+    assert [found.rows[0][0].tolist(), found.rows[1][0].tolist()] == [[1, 0], [1, 1]]
+    assert cache.get_many("layer-1", ["x"]).vectors[0].tolist() == [1, 0]  # stored again
+
+
+def test_encode_through_cache_without_a_cache_or_with_nothing_missing(tmp_path):
+    calls: list[list[str]] = []
+    found = encode_through_cache(None, ["ns"], ["a", "a"], _counting_encoder(calls))
+    assert calls == [["a"]] and len(found.rows[0]) == 2
+    empty = encode_through_cache(EmbeddingCache(tmp_path), ["ns"], [], _counting_encoder(calls))
+    assert calls == [["a"]] and empty.rows == [[]] and empty.encoded == 0
+    with pytest.raises(ValueError, match="one sequence per namespace"):
+        encode_through_cache(None, ["a", "b"], ["x"], _counting_encoder(calls, spaces=1))

@@ -31,3 +31,38 @@ def test_demo_trains_evaluates_and_classifies(capsys):
     assert "accuracy on the held-out e-mails:" in out
     assert "<- predicted" in out
     assert "-> technical" in out
+
+
+@pytest.mark.parametrize(("flag", "value", "message"), [
+    ("--memory-mb", "lots", "'lots' is not a number of megabytes"),
+    ("--timeout", "soon", "'soon' is not a number of seconds"),
+    ("--max-output", "-3", "'-3': give a whole number of bytes, at least 1"),
+    ("--max-processes", "many", "'many': give a whole number of processes, at least 1"),
+    ("--workers", "0", "'0': give a whole number of workers, at least 1"),
+])
+def test_a_bad_grading_limit_names_its_unit(flag, value, message, capsys):
+    with pytest.raises(SystemExit):
+        main(["course", "grade", "hw1", flag, value])
+    err = capsys.readouterr().err
+    assert f"argument {flag}" in err and f": {message}" in err
+
+
+def test_the_old_kernel_name_still_works_and_says_its_new_name(capsys):
+    from autograder.course.commands.grade import kernel_choice
+
+    assert kernel_choice("in-process") == "sandboxed"
+    assert "--kernel sandboxed" in capsys.readouterr().err
+    assert kernel_choice("subprocess") == "unconfined-nbgrader"  # named for what it is
+    assert "--kernel unconfined-nbgrader" in capsys.readouterr().err
+    assert kernel_choice("sandboxed") == "sandboxed"
+    assert capsys.readouterr().err == ""
+
+
+def test_the_course_commands_are_one_module_per_verb():
+    from autograder.course.commands import VERBS
+
+    assert [v.__name__.rpartition(".")[2] for v in VERBS] == [
+        "release", "warm_cache", "grade", "feedback", "export", "report", "gradebook", "demo",
+        "doctor"]
+    for verb in VERBS:
+        assert callable(verb.add_parser) and callable(verb.run)

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from support.course import SAMPLES, copy_course
 from test_course_roundtrip import EXPECTED as NORMAL
-from test_course_support import SAMPLES, copy_course
 
 from autograder.course.coursedir import Course
-from autograder.course.gradebook import LOCK_NAME, course_lock, remove_stale_folders
+from autograder.course.runner.gradebook_writer import LOCK_NAME, course_lock, remove_stale_folders
 from encoder_kit.cli import main
 
 HW1 = "hw1-pipeline"

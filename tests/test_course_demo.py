@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_course_support import EXERCISES, SAMPLES
+from support.course import EXERCISES, SAMPLES
 
 from encoder_kit.cli import main
 

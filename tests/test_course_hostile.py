@@ -37,13 +37,13 @@ from hostile import (
     tree_digest,
     wait_until,
 )
+from support.course import copy_course, submit
 from test_course_roundtrip import EXPECTED as NORMAL
-from test_course_support import copy_course, submit
 
 from autograder.course.coursedir import Course
-from autograder.course.grade import grade_assignment
-from autograder.course.gradebook import LOCK_NAME
-from autograder.course.limits import Limits
+from autograder.course.runner.batch import grade_assignment
+from autograder.course.runner.gradebook_writer import LOCK_NAME
+from autograder.course.sandbox.limits import Limits
 from encoder_kit.cli import main
 
 pytestmark = pytest.mark.slow

@@ -8,31 +8,54 @@ run of the grader.
 from __future__ import annotations
 
 import csv
+import html
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
-from test_course_support import EXERCISES, copy_course, scores, submit
+from support.course import EXERCISES, copy_course, scores, submit
 
+from autograder.course.commands.feedback import scan_feedback
+from autograder.course.commands.release import find_release_leaks
 from autograder.course.coursedir import Course
-from autograder.course.executor import LocalExecutor
-from autograder.course.feedback import scan_feedback
-from autograder.course.grade import grade_assignment
-from autograder.course.release import find_release_leaks
+from autograder.course.runner.batch import grade_assignment
+from autograder.course.runner.executor import LocalExecutor
 from encoder_kit.cli import main
-from encoder_kit.questions import find_leaks, load_questions
+from encoder_kit.questions import find_leaks, load_questions, make_variant
 
 pytestmark = pytest.mark.slow
 
 HW1 = "hw1-pipeline"
 GRADED = load_questions(EXERCISES / "questions")
 
-# Points per sample of hw1-pipeline (ordering 4, two stages 2, special tokens 1, vector 1).
+COURSE_ID = "encoder-kit-course"  # c.CourseDirectory.course_id in exercises/nbgrader_config.py
+
+
+def drawn(slot: str, student: str):
+    """The version of ``slot`` that ``student`` draws in hw1 (what the grader grades)."""
+    pool = next(q for q in GRADED if q.id == slot)
+    return pool.member(make_variant(pool, COURSE_ID, HW1, student))
+
+
+# ben's version of the ordering: every hw1 ordering version has 7 steps in its key; ben swaps
+# two neighbours, so dag_lcs keeps 6 of 7 in order: 1 deletion + 1 insertion = 2 edits, and
+# the score is (7 - 2) / 7 of the 4 points
+BEN_STEPS = len(drawn("hw1-order-encoder-steps", "ben").order)
+# the right order of ben's version with its third and fourth steps swapped, and the first wrong
+# option (file order) of his version of the two-stages question: what his cells answer
+BEN_ORDER = list(drawn("hw1-order-encoder-steps", "ben").order)
+BEN_SWAPPED = [*BEN_ORDER[:2], BEN_ORDER[3], BEN_ORDER[2], *BEN_ORDER[4:]]
+BEN_WRONG = next(o.id for o in drawn("hw1-choice-two-stages", "ben").options if not o.correct)
+
+# Points per sample of hw1-pipeline (ordering 4, two stages 2, special tokens 1, vector 1;
+# the "Before you submit" test is worth 0). Every sample answers the version its student draws.
 EXPECTED = {
     "ada": 8.0,  # every answer right
-    "ben": 4 * 5 / 7 + 0 + 1 + 1,  # two steps swapped: 5 of 7 in order (dag_lcs); wrong choice
+    "ben": 4 * (BEN_STEPS - 2) / BEN_STEPS + 0 + 1 + 1,  # two steps swapped; a wrong option
     "cam": 0.0,  # the released notebook, unchanged
     "dan": 0 + 2 + 0 + 1,  # the ordering and the numeric answer cells raise
     "eve": 8.0,  # right, with warnings and text on stderr in every answer cell
@@ -40,6 +63,35 @@ EXPECTED = {
     "gus": 0 + 0 + 1 + 1,  # the widget's answers file is missing
     "hal": 0 + 0 + 1 + 1,  # the widget's answers file is cut short (malformed)
 }
+
+
+# Points per sample of hw4-classifier (graded with a warm embedding cache in
+# tests/test_course_classifier.py): public test 1; comparison 3 (a share per reported figure
+# the grader's re-run reproduces within 0.02); choice 1 (clf is the best candidate of the
+# re-run, within 0.01, fit on the training data alone); hidden accuracy 3 (bar 90 %, only for
+# a clf fit on the training data alone); frozen encoder 2. Figures the rules meet, measured
+# on the course folds (checks.course_folds) and the hidden set: cross-validated logreg
+# 0.920, svc 0.927, knn 0.920, logreg C=1 0.907, logreg C=10 0.923; hidden svc 92.7 %,
+# logreg C=1 95.3 %, logreg C=10 93.3 %, default head 93.3 %, TF-IDF 81.3 %.
+HW4_EXPECTED = {
+    "ada": 1 + 3 + 1 + 3 + 2,  # honest comparison; svc (0.927) chosen, 92.7 % hidden
+    "bea": 1 + 0 + 0 + 3 + 2,  # bare one-liner: no candidates, no cv_scores
+    "ben": 1 + 0 + 0 + 0 + 2,  # no comparison; fit on 20 messages: not the training data's model
+    "cam": 0.0,  # blank
+    "eve": 1 + 3 + 1 + 3 + 2,  # honest; its head warns and prints to stderr inside the tests
+    "ivy": 1 + 0 + 0 + 0 + 0,  # bag of words: no comparison, not frozen, 81.3 % < 90 %
+    "max": 1 + 0 + 0 + 3 + 2,  # made-up figures (0.96, 0.90 vs 0.907, 0.927 re-run); the
+    #                            second-best chosen; logreg C=1 still clears the bar
+    "zoe": 1 + 3 + 0 + 0 + 2,  # honest figures, but clf also learnt from the hidden messages
+}
+
+
+def test_the_hw4_samples_are_the_ones_whose_scores_are_worked_out() -> None:
+    """Each hw4 sample has its expected score here (they are graded in
+    tests/test_course_classifier.py); the bare one-liner earns only part of the points."""
+    samples = {p.name for p in (EXERCISES / "samples" / "hw4-classifier").iterdir() if p.is_dir()}
+    assert samples == set(HW4_EXPECTED)
+    assert HW4_EXPECTED["bea"] < HW4_EXPECTED["ada"] == 10
 
 
 class StopsAfter(LocalExecutor):
@@ -78,13 +130,20 @@ def test_the_release_holds_no_key_no_hidden_test_and_no_solution(graded: Course)
     assert find_leaks([release], GRADED) == []
     assert find_release_leaks(graded, release) == []
     text = (release / "hw1-pipeline.ipynb").read_text()
-    assert "raise NotImplementedError()" in text and "grade_cell" not in text
+    assert "grade_cell" not in text and "solution_for" not in text
+    text = "\n".join(cell.source for cell in nbformat.read(release / "hw1-pipeline.ipynb", 4).cells)
+    # answer cells do not raise for students who answer with the widget; each says how to answer
+    assert "raise NotImplementedError" not in text and "# YOUR ANSWER HERE" in text
+    assert '# Answer in the widget above (press Save), or here: answer("hw1-choice-two-stages", ' \
+        '...)' in text
+    assert "check_all_answered()" in text  # the "Before you submit" cell
 
 
 def test_a_release_that_would_leak_is_refused_and_removed(tmp_path: Path, capsys) -> None:
     root = copy_course(tmp_path / "course")
     notebook = root / "source" / HW1 / "notes.md"
-    notebook.write_text(next(q for q in GRADED if q.id == "hw1-choice-two-stages").explanation)
+    stages = next(q for q in GRADED if q.id == "hw1-choice-two-stages")
+    notebook.write_text(stages.versions[0].explanation)  # a key's explanation, of one version
     shutil.copy(EXERCISES / "hidden" / "city_requests_test.tsv", root / "source" / HW1)
     assert main(["course", "release", HW1, "--course", str(root)]) == 1
     err = capsys.readouterr().err
@@ -133,8 +192,9 @@ def test_feedback_hides_hidden_tests_and_labels_results(graded: Course) -> None:
         text = page.read_text()
         assert "BEGIN HIDDEN TESTS" not in text and "grade_cell" not in text
         assert "Public test with a hidden part" in text
-    assert "Positions BERT sees: 1 / 1 point(s)" in (
-        graded.folder("feedback", "gus", HW1) / "hw1-pipeline.html").read_text()
+    # each question a card: the title, the points, the answer in words, the feedback
+    gus = (graded.folder("feedback", "gus", HW1) / "hw1-pipeline.html").read_text()
+    assert "Positions BERT sees — 1 / 1 point(s)" in html.unescape(re.sub(r"<[^>]+>", "", gus))
     assert scan_feedback(graded, HW1, list(EXPECTED)) == []
     assert find_leaks([graded.folder("feedback")], GRADED, include_feedback=False) == []
 
@@ -167,10 +227,10 @@ def test_the_report_shows_distributions_wrong_answers_and_flags(graded: Course) 
     folder = graded.root / "reports" / HW1
     assert (folder / "scores.png").read_bytes()[:4] == b"\x89PNG"
     wrong = json.loads((folder / "wrong_answers.json").read_text())
-    assert wrong["hw1-choice-two-stages"] == [{"answer": "b", "count": 1, "score": 0.0}]
+    assert wrong["hw1-choice-two-stages"] == [{"answer": BEN_WRONG, "count": 1, "score": 0.0}]
     swapped = wrong["hw1-order-encoder-steps"][0]
-    assert swapped["answer"][2:4] == ["position", "embed"]
-    assert swapped["score"] == pytest.approx(5 / 7)
+    assert swapped["answer"] == BEN_SWAPPED
+    assert swapped["score"] == pytest.approx((BEN_STEPS - 2) / BEN_STEPS)
     text = (folder / "report.md").read_text()
     assert "gus: test-hw1-order-encoder-steps: AssertionError" in text
     assert "hal:" in text and "not valid JSON" in text

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.course import copy_course, scores, submit
 from test_course_roundtrip import EXPECTED, HW1
-from test_course_support import copy_course, scores, submit
 
 from autograder.course.coursedir import Course, CourseError
-from autograder.course.dask_executor import DaskExecutor
+from autograder.course.notes import Note, load_notes
+from autograder.course.runner.dask_executor import DaskExecutor
 from encoder_kit.cli import main
 
 # a second cluster (here, or anyone's on this machine) only moves its HTTP server's port
@@ -68,6 +69,15 @@ def test_the_cluster_gives_every_sample_its_exact_score(course: Course) -> None:
     for student in EXPECTED:  # nothing of Dask's logging reached a graded notebook
         text = _outputs(course.folder("autograded", student, HW1) / f"{HW1}.ipynb")
         assert "distributed" not in text and "dask" not in text.lower(), student
+
+
+def test_the_cluster_flags_no_honest_sample_as_tampering(course: Course) -> None:
+    """Notes made on the workers come back typed; nbgrader's false 'checksum has changed'
+    for test cells with hidden tests (nbgrader issue 1961) is not one of them."""
+    notes = load_notes(course, HW1)
+    tampering = {s: [n.text for n in v if n.kind == "tampering"] for s, v in notes.items()}
+    assert not any(tampering.values()), tampering
+    assert all(isinstance(n, Note) for v in notes.values() for n in v)
 
 
 def test_a_second_run_on_the_cluster_skips_everything(course: Course, address: str,

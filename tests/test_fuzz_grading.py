@@ -3,7 +3,7 @@
 Each test states the contract it checks, taken from the target's docstring. Any other
 exception, a hang (``pytest.mark.timeout``) or a wrong value is a bug. Plain regression tests
 for inputs that once crashed or hung sit next to the property that found them.
-Deterministic: see ``fuzz_support.fuzz``.
+Deterministic: see ``support.fuzz.fuzz``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any, get_args
 
 import pytest
 import yaml
-from fuzz_support import fuzz, junk, nasty_text, plain_text, special, with_surrogate
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from support.fuzz import fuzz, junk, nasty_text, plain_text, special, with_surrogate
 
 from autograder.ordering import METHODS, grade_order
 from autograder.result import Result
@@ -35,7 +35,8 @@ from encoder_kit.questions import (
 from encoder_kit.questions.symbols import evaluate, evaluate_shape
 from encoder_kit.tagger import split_words
 
-pytestmark = pytest.mark.timeout(120)
+# property-based: thousands of generated inputs, so in the full tier (`make test`), not test-fast
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
 # -- parse_shape / grade_shape ---------------------------------------------------------------
 # Contract (autograder/shapes.py): parse_shape returns a non-empty tuple of whole numbers >= 0,

@@ -3,7 +3,7 @@
 Each test states the contract it checks, from the class docstrings and the README. Model
 calls cost milliseconds to a second, so examples are few and batched; no hypothesis
 deadline (timings on shared cores vary), ``pytest.mark.timeout`` catches hangs instead.
-Deterministic: see ``fuzz_support.fuzz``.
+Deterministic: see ``support.fuzz.fuzz``.
 """
 
 from __future__ import annotations
@@ -13,16 +13,17 @@ from typing import Any
 
 import numpy as np
 import pytest
-from fuzz_support import SPECIAL, fuzz, nasty_text, nasty_word, plain_text, with_surrogate
 from hypothesis import given
 from hypothesis import strategies as st
+from support.fuzz import SPECIAL, fuzz, nasty_text, nasty_word, plain_text, with_surrogate
 
 from encoder_kit import FrozenEncoder, TokenEncoder, TokenTagger
 from encoder_kit.data.exercises import load_ner_train
 from encoder_kit.encoder import TruncationWarning
 from encoder_kit.tagger import Entities, Entity
 
-pytestmark = pytest.mark.timeout(300)  # the first test of a process also loads the model
+# property-based (and the first test loads the model): the full tier (`make test`) only
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 DIM = 384
 

@@ -11,9 +11,10 @@ import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from autograder.course import kernel
-from autograder.course.cgroups import KernelGroup
-from autograder.course.limits import Limits
+from autograder.course.notes import take_notes
+from autograder.course.sandbox.cgroups import KernelGroup
+from autograder.course.sandbox.execute import SandboxedExecute
+from autograder.course.sandbox.limits import Limits
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform != "linux",
                                                    reason="the sandbox is Linux-only")]
@@ -22,11 +23,11 @@ LIMITS = Limits(cell_timeout=3, notebook_timeout=40, memory_mb=600, max_processe
 
 
 def run(*sources: str, limits: Limits = LIMITS, hide=(), expose=(), workdir=None):
-    kernel.configure(limits, hide=hide, expose=expose)
+    step = SandboxedExecute.for_limits(limits, hide=list(hide), expose=list(expose))
     nb = new_notebook(cells=[new_code_cell(s) for s in sources])
     resources = {"metadata": {"path": str(workdir)}} if workdir else {}
-    nb, _ = kernel.SandboxedExecute(timeout=limits.cell_timeout).preprocess(nb, resources)
-    return nb.cells, kernel.take_notes()
+    nb, _ = step.preprocess(nb, resources)
+    return nb.cells, [str(n) for n in take_notes()]
 
 
 def names(cell) -> list[str]:
@@ -111,10 +112,22 @@ def test_replaced_grading_helpers_are_put_back_before_a_test_cell():
         new_code_cell("import autograder\nprint(autograder.check.__module__)",
                       metadata={"nbgrader": {"grade": True, "solution": False,
                                              "grade_id": "t", "points": 1}})])
-    kernel.configure(LIMITS)
-    nb, _ = kernel.SandboxedExecute(timeout=3).preprocess(nb, {})
+    nb, _ = SandboxedExecute.for_limits(LIMITS).preprocess(nb, {})
     assert text(nb.cells[1]).strip().startswith("autograder")
-    assert any("autograder.check" in n and "put back" in n for n in kernel.take_notes())
+    assert any("autograder.check" in str(n) and "put back" in str(n) for n in take_notes())
+
+
+def test_the_limits_are_traitlets_that_a_course_config_sets():
+    from traitlets.config import Config
+
+    config = Config()
+    config.Execute.timeout = 7
+    config.SandboxedExecute.memory_mb = 600
+    config.SandboxedExecute.max_output = 20_000
+    limits = SandboxedExecute(config=config).limits()
+    assert (limits.cell_timeout, limits.memory_mb, limits.output_bytes) == (7, 600, 20_000)
+    assert Limits.for_course(config, memory_mb=900).memory_mb == 900  # a flag wins
+    assert Limits.for_course(config).memory_mb == 600
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="namespaces are set up as root here")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from conftest import run_python
+from support import run_python
 
 from encoder_kit import models
 from encoder_kit.models import ModelNotFoundError, model_info, resolve_model
@@ -110,3 +111,31 @@ def test_the_fingerprint_memo_survives_a_damaged_memo_file(tmp_path, monkeypatch
     assert models.weights_fingerprint(folder) == first
     os.utime(folder / "model.safetensors", ns=(1, 1))  # new mtime: hashed again, same bytes
     assert models.weights_fingerprint(folder) == first
+
+
+def test_encoder_info_reads_files_for_local_models_and_loads_hub_models(monkeypatch):
+    """One resolver for every estimator: a hub model not on disk is loaded for its facts."""
+    assert models.encoder_info() == model_info()
+    class FakeSentenceTransformer(list):  # st[0].auto_model.config and st.max_seq_length
+        max_seq_length = 128
+
+    config = SimpleNamespace(hidden_size=32, num_hidden_layers=3)
+    loads = []
+
+    def load(name, device=None):
+        loads.append((name, device))
+        return FakeSentenceTransformer([SimpleNamespace(auto_model=SimpleNamespace(config=config))])
+
+    monkeypatch.setattr(models, "load_sentence_transformer", load)
+    info = models.encoder_info("someone/no-such-model-xyz", "cpu")
+    assert loads == [("someone/no-such-model-xyz", "cpu")]
+    assert (info.path, info.fingerprint) == (None, "hub:someone/no-such-model-xyz")
+    assert (info.hidden_size, info.num_layers, info.num_hidden_states) == (32, 3, 4)
+    assert (info.max_length, info.max_positions) == (128, 128)
+
+
+def test_loaded_models_lists_the_shared_instances(sentence_transformer, tmp_path):
+    folder = resolve_model("all-MiniLM-L6-v2")
+    assert any(m is sentence_transformer for m in models.loaded_models(folder))
+    assert any(m is sentence_transformer for m in models.loaded_models())
+    assert models.loaded_models(tmp_path) == []

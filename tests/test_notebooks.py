@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -37,6 +38,11 @@ def _activities(path: Path) -> tuple[set[str], list[str]]:
             if node.func.id == "quiz" and node.args:
                 arg = ast.literal_eval(node.args[0])
                 ids.extend([arg] if isinstance(arg, str) else arg)
+            # a single question widget built from an id: widget_for("id"), ChoiceWidget("id")
+            if (node.func.id == "widget_for" or node.func.id.endswith("Widget")) and node.args \
+                    and isinstance(node.args[0], ast.Constant) \
+                    and isinstance(node.args[0].value, str):
+                ids.append(node.args[0].value)
     return explorers, ids
 
 
@@ -61,6 +67,44 @@ def test_every_concept_has_a_widget_activity():
                 covered.setdefault(concept, set()).add(path.name)
     missing = [f"C{i}" for i in range(1, 12) if f"C{i}" not in covered]
     assert not missing, f"no notebook has a widget activity on {missing}"
+
+
+def test_every_practice_question_is_reachable_from_a_notebook():
+    """Each question of the practice bank is shown by some notebook (quiz, or a widget built
+    from its id), so that no practice question is written and then never seen."""
+    from encoder_kit.questions import load_bank
+
+    shown: dict[str, list[str]] = {}
+    for path in NOTEBOOKS:
+        for question_id in _activities(path)[1]:
+            shown.setdefault(question_id, []).append(path.name)
+    bank = [q.id for q in load_bank()]
+    missing = [question_id for question_id in bank if question_id not in shown]
+    assert not missing, f"{len(missing)} of {len(bank)} practice questions are in no notebook: " \
+                        f"{missing}"
+    twice = {question_id: names for question_id, names in shown.items() if len(names) > 1}
+    assert not twice, f"questions shown in more than one notebook: {twice}"
+
+
+def test_every_notebook_teaches_before_it_asks():
+    """Each notebook states its time at the top, has prose before every activity, and ends
+    with a summary (the notebooks must be usable without the lecture)."""
+    for path in NOTEBOOKS:
+        cells = nbformat.read(path, as_version=4).cells
+        assert cells[0].cell_type == "markdown" and re.search(
+            r"\babout \d+ minutes", cells[0].source, re.IGNORECASE), \
+            f"{path.name}: no 'about N minutes' at the top"
+        assert any(c.cell_type == "markdown" and "Summary" in c.source for c in cells[-2:]), \
+            f"{path.name}: no summary at the end"
+        words = sum(len(c.source.split()) for c in cells if c.cell_type == "markdown")
+        assert words >= 800, f"{path.name}: only {words} words of prose"
+        activities = [i for i, c in enumerate(cells) if c.cell_type == "code"
+                      and ("quiz(" in c.source or "Explorer(" in c.source
+                           or "FrozenVsFineTuned(" in c.source)]
+        for index in activities:  # text right before it (or before its set-up cell)
+            before = cells[max(0, index - 2):index]
+            assert any(c.cell_type == "markdown" or "quiz(" in c.source for c in before), \
+                f"{path.name}: cell {index} starts an activity without any text before it"
 
 
 def test_notebooks_are_stored_without_outputs():

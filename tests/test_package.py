@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import run_python
+from support import run_python
 
 import encoder_kit
 

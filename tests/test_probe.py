@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from encoder_kit import FrozenEncoder, TokenTagger, probe_layers  # noqa: E402
-from encoder_kit.probe import _sentence_layers  # noqa: E402
+from encoder_kit.probe import sentence_layer_vectors  # noqa: E402
 
 POSITIVE = ["what a great film", "I loved every minute", "wonderful acting", "a joy to watch",
             "brilliant and moving", "the best show this year"]
@@ -33,8 +33,8 @@ TAGGED_TEST = [(["Marie", "Curie", "lives", "in", "Paris"], ["B-PER", "I-PER", "
 
 
 def test_last_layer_sentence_vectors_equal_frozen_encoder():
-    ours = _sentence_layers(TEXTS, [6], model="all-MiniLM-L6-v2", batch_size=5, device=None,
-                            cache=False)[0]
+    ours = sentence_layer_vectors(TEXTS, [6], model="all-MiniLM-L6-v2", batch_size=5,
+                                  device=None, cache=False)[0]
     np.testing.assert_allclose(ours, FrozenEncoder(cache=False).transform(TEXTS), atol=1e-5)
 
 

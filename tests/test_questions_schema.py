@@ -53,9 +53,14 @@ VALID = {
             {"id": "head", "label": "Head", "feedback": "Needed."},
             {"id": "pool", "label": "Pool", "feedback": "Not here."},
         ],
-        "required": ["enc", "head"],
         "forbidden": ["pool"],
-        "connections": [{"source": "enc", "target": "head", "feedback": "Enc feeds head."}],
+        "designs": [
+            {
+                "name": "frozen",
+                "components": ["enc", "head"],
+                "connections": [{"source": "enc", "target": "head", "feedback": "Enc feeds head."}],
+            }
+        ],
         "justification": {
             "prompt": "Why?",
             "points": 1,
@@ -98,6 +103,9 @@ def question(template: str, /, **changes: object) -> dict:
         else:
             data[key] = value
     return data
+
+
+DESIGN = VALID["design"]["designs"][0]
 
 
 def error_for(data: object, source: str = "bank/file.yaml") -> QuestionFormatError:
@@ -213,13 +221,48 @@ def test_every_kind_validates(kind: str) -> None:
             "mistakes",
             "accepted as correct",
         ),
-        (question("design", required=["enc", "robot"]), "required", "not on the palette"),
-        (question("design", forbidden=["enc"]), "forbidden", "both required and forbidden"),
         (
-            question("design", connections=[{"source": "enc", "target": "pool", "feedback": "f"}]),
-            "connections",
-            "not a required component",
+            question("design", designs=[{**DESIGN, "components": ["enc", "robot"]}]),
+            "designs.0.components",
+            "not on the palette",
         ),
+        (question("design", forbidden=["enc"]), "designs.0.components", "forbidden yet part of"),
+        (
+            question(
+                "design",
+                designs=[{**DESIGN, "connections": [{"source": "enc", "target": "pool"}]}],
+            ),
+            "designs.0.connections.0.feedback",
+            "needs 'feedback'",
+        ),
+        (
+            question(
+                "design",
+                designs=[
+                    {
+                        **DESIGN,
+                        "connections": [{"source": "enc", "target": "pool", "feedback": "f"}],
+                    }
+                ],
+            ),
+            "designs.0.connections",
+            "not a component of the design",
+        ),
+        (
+            question("design", optional=[{"component": "pool", "between": [["head", "enc"]]}]),
+            "optional",
+            "both optional and forbidden",
+        ),
+        (
+            question(
+                "design",
+                forbidden=[],
+                optional=[{"component": "pool", "between": [["head", "enc"]]}],
+            ),
+            "optional.0.between",
+            "no design has the needed arrow head -> enc",
+        ),
+        (question("design", designs=[DESIGN, DESIGN]), "designs.1.name", "two designs are named"),
         (
             question(
                 "design",

@@ -61,7 +61,9 @@ def test_ordering_draws_a_subset_in_key_order() -> None:
     variant = make_variant(ORDERING, "nlp", "hw1", "ada")
     full = [item.id for item in ORDERING.items]
     assert list(variant.items) == [item for item in full if item in variant.items]
-    assert ORDERING.key(variant).items == variant.items
+    # the file lists items scrambled (lint rule ordering-key-order), so the drawn subset,
+    # kept in file order, does not reveal the key; the key holds the same items
+    assert set(ORDERING.key(variant).items) == set(variant.items)
     view = ORDERING.student_view(variant)
     assert {entry["id"] for entry in view["items"]} == set(variant.items) | set(variant.distractors)
 

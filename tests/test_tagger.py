@@ -15,6 +15,7 @@ from sklearn.linear_model import LogisticRegression, Perceptron
 
 from encoder_kit import Entity, TokenTagger
 from encoder_kit.conll import read_conll
+from encoder_kit.metrics import entity_f1
 from encoder_kit.tagger import Entities, split_words, viterbi_iob2
 from encoder_kit.word_shape import SHAPE_COLUMNS
 
@@ -70,9 +71,6 @@ def test_fit_predict_learns_the_training_entities(tagger):
 
 
 def test_report_has_a_row_per_type_and_agrees_with_score(tagger):
-    from seqeval.metrics import f1_score
-    from seqeval.scheme import IOB2
-
     held_out = [["Ada", "Lovelace", "lives", "in", "Berlin", "."]]
     gold = [["B-PER", "I-PER", "O", "O", "B-LOC", "O"]]
     table = tagger.report(SENTENCES + held_out, TAGS + gold)
@@ -81,9 +79,8 @@ def test_report_has_a_row_per_type_and_agrees_with_score(tagger):
     assert table.loc["PER", "support"] == len(SENTENCES) + 1
     score = tagger.score(SENTENCES + held_out, TAGS + gold)
     assert table.loc["micro avg", "f1"] == pytest.approx(score)
-    expected = f1_score(TAGS + gold, tagger.predict(SENTENCES + held_out), mode="strict",
-                        scheme=IOB2)
-    assert score == pytest.approx(expected)
+    # score is the library's one entity-F1 definition (strict IOB2), nothing of its own
+    assert score == entity_f1(TAGS + gold, tagger.predict(SENTENCES + held_out))
 
 
 def test_predict_entities_gives_offsets_into_the_original_text(tagger):
@@ -218,3 +215,21 @@ def test_wikigold_subset_trains_a_useful_tagger(shared_data):
     sentences, tags = read_conll(shared_data / "wikigold" / "wikigold.conll")
     tagger = TokenTagger().fit(sentences[:400], tags[:400])
     assert tagger.score(sentences[1500:1650], tags[1500:1650]) > 0.3
+
+
+def test_fit_vectors_uses_the_mlp_tagger_head_by_default():
+    """Without a head the tagger fits a fresh ``mlp_tagger_head()`` on the given vectors
+    (the path ``probe_layers`` takes: one encoding, many heads)."""
+    from encoder_kit.tagger import mlp_tagger_head
+
+    rng = np.random.default_rng(0)
+    sentences = [["Ada", "Lovelace", "wrote", "notes"]] * 10
+    labels = np.array(["B-PER", "I-PER", "O", "O"] * 10, dtype=object)
+    word_vectors = 3 * rng.standard_normal((4, 8))  # a fixed vector per word, a little noise
+    vectors = [(word_vectors + 0.1 * rng.standard_normal((4, 8))).astype(np.float32)
+               for _ in sentences]
+    tagger = TokenTagger(word_features=None, context=0).fit_vectors(sentences, labels, vectors)
+    assert tagger.head_.get_params() == mlp_tagger_head().get_params()
+    assert tagger.head_ is not tagger.head  # a fresh, fitted copy
+    predicted = tagger.predict_vectors(sentences[:1], vectors[:1])
+    assert predicted == [["B-PER", "I-PER", "O", "O"]]

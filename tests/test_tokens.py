@@ -7,10 +7,10 @@ import pickle
 
 import numpy as np
 import pytest
-from conftest import run_python
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
+from support import run_python
 
 from encoder_kit import TokenEncoder
 from encoder_kit.tokens import layer_indices, plan_windows, word_pieces

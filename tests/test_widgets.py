@@ -200,18 +200,26 @@ def test_design_empty_forbidden_and_correct(answers):
     assert w.check() is None and "Your design is empty" in text_of(w)
     w.connect()  # nothing placed: advice, no crash
     assert "Place at least two components" in text_of(w)
-    for cid in [*q.required, q.forbidden[0]]:
+    reference = q.reference_answer()
+    for cid in [*reference["components"], q.forbidden[0]]:
         w.palette[cid].value = True
-    w.connect(q.required[0], q.required[0])
+    w.connect(reference["components"][0], reference["components"][0])
     assert "two different components" in text_of(w)
-    for link in q.connections:
-        w.connect(link.source, link.target)
+    for source, target in reference["connections"]:
+        w.connect(source, target)
     result = w.check()
     assert result.score < 1 and q.component(q.forbidden[0]).label in text_of(w)
     w.palette[q.forbidden[0]].value = False
     assert w.check().score == 1.0
-    w.palette[q.connections[0].source].value = False  # removing a component drops its arrows
-    assert all(q.connections[0].source not in c for c in w.connections)
+    w.connect(*reversed(reference["connections"][0]))  # a reversed arrow costs credit
+    assert w.check().score < 1 and "points the wrong way" in text_of(w)
+    w.disconnect(*reversed(reference["connections"][0]))
+    assert w.check().score == 1.0
+    w.disconnect(*reversed(reference["connections"][0]))
+    assert "There is no such arrow" in text_of(w)
+    first = reference["connections"][0][0]
+    w.palette[first].value = False  # removing a component drops its arrows
+    assert all(first not in c for c in w.connections)
 
 
 def test_diagnosis_needs_cause_and_fix(answers):
@@ -289,7 +297,6 @@ def test_quiz_by_concept_and_id():
     ("C12", "There is no concept 'C12'"),
     (5, "quiz() takes a concept"),
     ([], "quiz() takes a concept"),
-    (["practice-code-mean-pool"], "answer it in a code cell"),
 ])
 def test_quiz_explains_bad_selections(selection, message):
     q = quiz(selection)

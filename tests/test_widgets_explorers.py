@@ -141,8 +141,11 @@ def test_frozen_vs_fine_tuned_is_quick_and_leaves_the_shared_model_alone():
 
 
 def test_frozen_vs_fine_tuned_rejects_bad_settings():
+    from encoder_kit.finetuning import compare_frozen_and_fine_tuned
     from encoder_kit.widgets.explorer import ExplorerInputError
     from encoder_kit.widgets.finetune import compare
 
     with pytest.raises(ExplorerInputError, match="learning rate"):
         compare(learning_rate=5)
+    with pytest.raises(ValueError, match="steps 1 or more"):  # the library, before any model
+        compare_frozen_and_fine_tuned(["a"], [0], ["b"], [1], steps=0)

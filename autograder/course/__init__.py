@@ -1,14 +1,25 @@
 """The nbgrader course workflow: release, grade in parallel, feedback, exports, reports.
 
-Student side (in released notebooks): ``show`` a question, save an ``answer``,
-``check_answered``; hidden test cells call ``grade_cell``. Instructor side: the
-``encoder-kit course`` command (see :mod:`autograder.course.cli`).
+Student side (in released notebooks): ``show`` a question (as text; released notebooks take
+``show`` from ``encoder_kit.widgets``, which gives the widget with Save), save an ``answer``,
+``check_answered``, and before submitting ``check_all_answered`` / ``submission_status``;
+hidden test cells call ``grade_cell`` (all in :mod:`.notebook`).
+Instructor side: the ``encoder-kit course`` command (:mod:`.commands`, one module per verb).
+In between, by role:
+
+- :mod:`.protocol`: the names and records that pass between a grading kernel and the grader;
+- :mod:`.runner`: the batch, the executors (local, Dask), the worker, the gradebook writer;
+- :mod:`.sandbox`: the confined kernel process, its limits and what it may see;
+- :mod:`.scoring`: scores the test cells in the grader, after the kernel has run;
+- :mod:`.preprocessors`, :mod:`.nbgrader_hooks`: what ``nbgrader_config.py`` adds to nbgrader;
+- :mod:`.coursedir`, :mod:`.checks`, :mod:`.notes`: the course folder, the coding questions'
+  tests, the grader's notes for the instructor.
 
 Names load on first use: importing this package imports neither nbgrader nor sklearn.
 
 >>> import autograder.course
 >>> autograder.course.show.__module__
-'autograder.course.student'
+'autograder.course.notebook.student'
 """
 
 from __future__ import annotations
@@ -17,10 +28,12 @@ import importlib
 from typing import Any
 
 _EXPORTS: dict[str, str] = {
-    "show": ".student",
-    "answer": ".student",
-    "check_answered": ".student",
-    "grade_cell": ".testcell",
+    "show": ".notebook.student",
+    "answer": ".notebook.student",
+    "check_answered": ".notebook.student",
+    "check_all_answered": ".notebook.student",
+    "submission_status": ".notebook.student",
+    "grade_cell": ".notebook.testcell",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .protocol import HIDDEN_DATA_ENV, QUESTION_PATH_ENV
+
 CONFIG_FILE = "nbgrader_config.py"
-QUESTION_PATH_ENV = "ENCODER_KIT_QUESTION_PATH"
-HIDDEN_DATA_ENV = "ENCODER_KIT_HIDDEN_DATA"
 
 
 class CourseError(ValueError):

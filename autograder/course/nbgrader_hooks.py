@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ANSWERS_FILENAME = "encoder-kit-answers.json"
+from .protocol import ANSWERS_FILENAME, ASSIGNMENT_ENV, STUDENT_ENV
 
 
 def set_grading_identity(
@@ -34,9 +34,9 @@ def set_grading_identity(
         student = student if student not in ("", "*") else path.parent.parent.name
         assignment = assignment if assignment not in ("", "*") else path.parent.name
     if assignment and assignment != "*":
-        os.environ["ENCODER_KIT_ASSIGNMENT"] = assignment
+        os.environ[ASSIGNMENT_ENV] = assignment
     if student and student != "*":
-        os.environ["ENCODER_KIT_STUDENT"] = student
+        os.environ[STUDENT_ENV] = student
 
 
 def answers_file_kept(source: str | os.PathLike[str]) -> dict[str, list[str]]:

@@ -1,13 +1,15 @@
 """Score the ``grade_cell`` test cells in the grader's process, after the kernel has run.
 
-In a grading kernel, ``grade_cell`` scores nothing: it hands the grader a submission record
-(the question id, the answer given in code or "saved", or what a coding check collected from
-the student's object, such as predictions on the hidden inputs). The question keys and
-the hidden labels stay in the grader's process, where ``score_notebook`` reads each test
-cell's record, grades it and replaces the cell's outputs with the points, the feedback and
-the result record the instructor's report reads. A record for another question than the
-(nbgrader-restored) cell names is ignored, a cell without one scores 0, and a cell that
-raised keeps its error (nbgrader scores it 0).
+In a grading kernel, ``grade_cell`` scores nothing: it hands the grader a
+:class:`~autograder.course.protocol.SubmissionRecord` (the question id, the answer given in
+code or "saved", or what a coding check collected from the student's object, such as
+predictions on the hidden inputs). The question keys and the hidden labels stay in the
+grader's process, where ``ScoreGradeCells``, the step after ``SandboxedExecute`` in the
+autograde chain, reads each test cell's record, grades it and replaces the cell's outputs
+with the points, the feedback and the :class:`~autograder.course.protocol.ResultRecord` the
+instructor's report reads. A record for another question than the (nbgrader-restored) cell
+names is ignored, a cell without one scores 0, and a cell that raised keeps its error
+(nbgrader scores it 0).
 
 >>> calls("check_answered('q1')\\nfrom autograder.course import grade_cell\\ngrade_cell('q1')")
 ['q1']
@@ -16,21 +18,23 @@ raised keeps its error (nbgrader scores it 0).
 from __future__ import annotations
 
 import ast
-import os
 from pathlib import Path
 from typing import Any
 
 from nbformat import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
 
-from .kernel import is_test_cell
-from .testcell import (
-    _SAVED,
+from .notebook.testcell import SAVED, grade_question, short_paths
+from .notes import add_note
+from .protocol import (
     HANDED_OVER,
+    HIDDEN_DATA_ENV,
     RESULT_MIME,
-    SUBMISSION_MIME,
-    _grade,
-    _plain,
-    _short_paths,
+    ResultRecord,
+    SubmissionRecord,
+    is_test_cell,
+    submission_records,
 )
 
 
@@ -67,18 +71,9 @@ def _kept_streams(cell: NotebookNode, ids: list[str]) -> list[NotebookNode]:
     return kept
 
 
-def _records(cell: NotebookNode) -> list[dict[str, Any]]:
-    found = []
-    for output in cell.get("outputs", []):
-        data = output.get("data", {}) if output.get("output_type") == "display_data" else {}
-        record = data.get(SUBMISSION_MIME)
-        if isinstance(record, dict):
-            found.append(record)
-    return found
-
-
-def _score(question_id: str, record: dict[str, Any] | None, workdir: Path,
+def _score(question_id: str, record: SubmissionRecord | None, workdir: Path,
            hidden: Path | None) -> tuple[Any, Any, tuple[str, ...]]:
+    """(Result, graded answer, extra flags) for one record; never raises."""
     from autograder import Result
     from encoder_kit.questions import find_question
 
@@ -92,22 +87,24 @@ def _score(question_id: str, record: dict[str, Any] | None, workdir: Path,
     except Exception as error:
         return Result.zero(f"grade_cell({question_id!r}): {error}"), None, ("grading-error",)
     if question.kind != "code":
-        answer = _SAVED if record.get("saved") is True else record.get("answer")
-        return _grade(question_id, answer, workdir)
+        answer = SAVED if record.saved else record.answer
+        return grade_question(question_id, answer, workdir)
     points = question.points
-    if isinstance(record.get("error"), str):
-        return Result.zero(record["error"][:2000], max_points=points), None, ()
-    collected = record.get("collected")
-    if not isinstance(collected, dict):
+    if record.error is not None:
+        return Result.zero(record.error[:2000], max_points=points), None, ()
+    collected = record.collected
+    if collected is None:
         return Result.zero("The check sent nothing to score.", max_points=points), None, (
             "grading-error",)
     if question.test in SPLIT:
         if hidden is None:
             return Result.zero("The hidden test data is not configured on the grader "
-                               "(ENCODER_KIT_HIDDEN_DATA).", max_points=points), None, (
+                               f"({HIDDEN_DATA_ENV}).", max_points=points), None, (
                 "grading-error",)
         try:
-            score, feedback = SPLIT[question.test][1](collected, hidden)
+            outcome = SPLIT[question.test][1](collected, hidden)
+            score, feedback = outcome[0], outcome[1]
+            flags = tuple(outcome[2]) if len(outcome) > 2 else ()
         except AssertionError as error:
             return Result.zero(str(error), max_points=points), None, ()
         except Exception as error:  # unreadable predictions: a zero that says so
@@ -115,10 +112,12 @@ def _score(question_id: str, record: dict[str, Any] | None, workdir: Path,
                                f" {error})", max_points=points), None, ()
     else:
         score, feedback = collected.get("score"), collected.get("feedback", "")
+        flags = ()
         if isinstance(score, bool) or not isinstance(score, int | float):
             score = 0.0
     score = min(1.0, max(0.0, float(score)))
-    return Result(score, points, str(feedback)[:2000], question_id=question.id), None, ()
+    return Result(score, points, str(feedback)[:2000], question_id=question.id,
+                  flags=flags), None, ()
 
 
 def score_notebook(nb: NotebookNode, workdir: Path, hidden: Path | None) -> list[str]:
@@ -133,10 +132,10 @@ def score_notebook(nb: NotebookNode, workdir: Path, hidden: Path | None) -> list
         ids = calls(cell.source)
         if not ids or any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
             continue
-        records = _records(cell)
+        records = submission_records(cell)
         outputs, total = _kept_streams(cell, ids), 0.0
         for question_id in ids:
-            mine = [r for r in records if r.get("question_id") == question_id]
+            mine = [r for r in records if r.question_id == question_id]
             result, graded, flags = _score(question_id, mine[-1] if mine else None, workdir,
                                            hidden)
             if not mine:
@@ -148,17 +147,34 @@ def score_notebook(nb: NotebookNode, workdir: Path, hidden: Path | None) -> list
                 title = question_id
             text = f"{title}: {result.points:g} / {result.max_points:g} point(s)\n"
             if result.feedback:
-                text += _short_paths(result.feedback, workdir) + "\n"
+                text += short_paths(result.feedback, workdir) + "\n"
             outputs.append(NotebookNode(output_type="stream", name="stdout", text=text))
-            outputs.append(NotebookNode(output_type="display_data", metadata={}, data={
-                RESULT_MIME: {
-                    "question_id": question_id, "answer": _plain(graded), "score": result.score,
-                    "points": result.points, "max_points": result.max_points,
-                    "flags": list(dict.fromkeys((*result.flags, *flags))),
-                    "student": os.environ.get("ENCODER_KIT_STUDENT", "")}}))
+            record = ResultRecord.of(question_id, result, graded, flags)
+            outputs.append(NotebookNode(output_type="display_data", metadata={},
+                                        data={RESULT_MIME: record.to_json()}))
             total += float(result.points)
         outputs.append(NotebookNode(output_type="execute_result", metadata={},
                                     execution_count=cell.get("execution_count"),
                                     data={"text/plain": repr(round(total, 6))}))
         cell.outputs = outputs
     return notes
+
+
+class ScoreGradeCells(NbGraderPreprocessor):
+    """Score the records ``grade_cell`` handed over (right after ``SandboxedExecute``).
+
+    Use it only after a kernel whose ``grade_cell`` hands over (``ENCODER_KIT_GRADER_SCORES``
+    set, as ``kernel_view`` does): a ``grade_cell`` test cell without a record scores 0.
+    Test cells without a ``grade_cell`` call keep their outputs (nbgrader scores them).
+    """
+
+    hidden_data = Unicode("", help=(
+        "The hidden test sets with their labels (the course's hidden/ folder), read here, in "
+        "the grader, to score coding questions; '' when there are none")).tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
+        path = ((resources or {}).get("metadata") or {}).get("path") or "."
+        hidden = Path(self.hidden_data) if self.hidden_data else None
+        for note in score_notebook(nb, Path(path), hidden):
+            add_note(note)
+        return nb, resources

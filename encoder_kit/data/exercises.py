@@ -27,6 +27,8 @@ import os
 from importlib.resources import as_file, files
 from pathlib import Path
 
+from ..conll import read_conll
+
 __all__ = [
     "CITY_REQUEST_LABELS",
     "load_city_requests",
@@ -74,7 +76,5 @@ def load_city_requests() -> tuple[list[str], list[str]]:
 
 def load_ner_train() -> tuple[list[list[str]], list[list[str]]]:
     """The 249 training sentences (lists of words) and their IOB2 tags."""
-    from encoder_kit.conll import read_conll
-
     with as_file(files("encoder_kit.data") / _NER_FILE) as path:
         return read_conll(path)

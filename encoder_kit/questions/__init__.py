@@ -1,9 +1,10 @@
-"""Questions as data: a YAML schema for seven kinds, a loader, per-student variants.
+"""Questions as data: a YAML schema for seven kinds, pools of versions, a loader, variants.
 
 One question object serves three places: the widget a student clicks
 (``student_view()``, never the key), the nbgrader notebook (``autograder.check``) and the
 grader (``autograder.grade``). Practice questions ship in ``bank/``; graded questions stay
-in instructor folders (see ``find_leaks``).
+in instructor folders (see ``find_leaks``). A graded slot may be a ``QuestionPool``
+(``kind: pool``): each student draws one of its versions (``Variant.version``).
 
 >>> from encoder_kit.questions import load_bank, make_variant
 >>> q = next(q for q in load_bank() if q.kind == "shape" and q.is_variable)
@@ -26,12 +27,14 @@ from .loader import (
 )
 from .order_key import OrderKey
 from .ordering_kind import ORDERING_METHODS, OrderingQuestion
+from .pool import QuestionPool, parse_entry
 from .schema import QUESTION_KINDS, AnyQuestion, Question, parse_question
 from .value_kinds import SHAPE_MISTAKES, CodeQuestion, NumericQuestion, ShapeQuestion
 from .variants import (
     Variant,
     default_variant,
     derive_seed,
+    expected_variant,
     is_recorded_answer,
     make_variant,
     record_answer,
@@ -57,17 +60,20 @@ __all__ = [
     "Question",
     "QuestionFormatError",
     "QuestionNotFoundError",
+    "QuestionPool",
     "ShapeQuestion",
     "Variable",
     "Variant",
     "default_variant",
     "derive_seed",
+    "expected_variant",
     "find_leaks",
     "find_question",
     "is_recorded_answer",
     "load_bank",
     "load_questions",
     "make_variant",
+    "parse_entry",
     "parse_question",
     "parse_questions_text",
     "record_answer",

@@ -19,12 +19,26 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .symbols import fill_placeholders
+from .variables import Variable, VariableSpec, default_values
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .variants import Variant
+    from .variants import Variant  # variants imports variables, never this module
+
+__all__ = [
+    "CONCEPTS",
+    "FieldError",
+    "Option",
+    "QuestionBase",
+    "StrictModel",
+    "Variable",
+    "VariableSpec",
+    "default_values",
+    "stable_shuffle",
+    "unique_ids",
+]
 
 Concept = Literal["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11"]
 CONCEPTS: tuple[str, ...] = tuple(f"C{number}" for number in range(1, 12))
@@ -61,57 +75,6 @@ class Option(StrictModel):
     def public(self) -> dict[str, str]:
         """The option without its correctness and feedback."""
         return {"id": self.id, "text": self.text}
-
-
-class Variable(StrictModel):
-    """A number drawn per student: from ``choices`` or from ``min``..``max`` (inclusive)."""
-
-    choices: list[int] | None = Field(default=None, min_length=1)
-    min: int | None = None
-    max: int | None = None
-    default: int | None = None
-
-    @model_validator(mode="after")
-    def _one_domain(self) -> Variable:
-        has_range = self.min is not None or self.max is not None
-        if (self.choices is None) == (not has_range):
-            raise ValueError("give either 'choices' or both 'min' and 'max'")
-        if has_range and (self.min is None or self.max is None or self.min > self.max):
-            raise ValueError("'min' and 'max' must both be given, with min <= max")
-        if self.default is not None and not self._allows(self.default):
-            raise ValueError(f"the default {self.default} is not among the possible values")
-        return self
-
-    def _allows(self, value: int) -> bool:
-        # never through domain(): min 0, max 10**12 must not build a list of 10**12 numbers
-        if self.choices is not None:
-            return value in self.choices
-        assert self.min is not None and self.max is not None
-        return self.min <= value <= self.max
-
-    def domain(self) -> list[int]:
-        """Every value this variable can take."""
-        if self.choices is not None:
-            return list(self.choices)
-        assert self.min is not None and self.max is not None
-        return list(range(self.min, self.max + 1))
-
-    def default_value(self) -> int:
-        """The value used when no variant is given: ``default``, else the first choice or min."""
-        if self.default is not None:
-            return self.default
-        return self.choices[0] if self.choices is not None else int(self.min or 0)
-
-
-VariableSpec = int | Variable
-
-
-def default_values(variables: Mapping[str, VariableSpec]) -> dict[str, int]:
-    """Each variable's value when no variant is given."""
-    return {
-        name: spec if isinstance(spec, int) else spec.default_value()
-        for name, spec in variables.items()
-    }
 
 
 def stable_shuffle(values: Sequence[Any], seed_text: str) -> list[Any]:
@@ -152,6 +115,10 @@ class QuestionBase(StrictModel):
     def variable_specs(self) -> Mapping[str, VariableSpec]:
         """The per-student variables of this question (none by default)."""
         return {}
+
+    def variable_constraints(self) -> list[str]:
+        """Conditions every draw of the variables satisfies (none by default)."""
+        return []
 
     @property
     def is_variable(self) -> bool:

@@ -5,6 +5,10 @@ with a ``questions:`` list. Every error names the file, the question id and the 
 
     bank/c04_output_shapes.yaml: question 'practice-shape-padded-batch': field 'expected': ...
 
+A pool (``kind: pool``, see :mod:`.pool`) is loaded as a ``QuestionPool``; its version ids
+are unique like question ids, and ``find_question`` finds a slot (the pool) and a version
+(the member question, for instructor tools) alike.
+
 ``find_question`` looks for an id in, in turn: the ``path`` argument, the folders in the
 ``ENCODER_KIT_QUESTION_PATH`` environment variable (separated by ``os.pathsep``), and the
 packaged practice bank. Graded questions live only in instructor folders, never in the bank.
@@ -29,11 +33,14 @@ import yaml
 from pydantic import ValidationError
 
 from .common import FieldError
+from .pool import PoolError, QuestionPool, version_entries
 from .schema import AnyQuestion, parse_question
+
+Loaded = AnyQuestion | QuestionPool
 
 QUESTION_PATH_ENV = "ENCODER_KIT_QUESTION_PATH"
 _SUFFIXES = (".yaml", ".yml")
-_CACHE: dict[tuple[Any, ...], list[AnyQuestion]] = {}
+_CACHE: dict[tuple[Any, ...], list[Loaded]] = {}
 # libyaml's loader when it is installed: the bank loads several times faster
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -60,7 +67,14 @@ class QuestionNotFoundError(LookupError):
         return str(self.args[0])
 
 
-def parse_questions_text(text: str, source: str = "<text>") -> list[AnyQuestion]:
+def all_ids(question: Loaded) -> list[str]:
+    """A question's id, and for a pool its versions' ids as well."""
+    if isinstance(question, QuestionPool):
+        return [question.id, *question.version_ids()]
+    return [question.id]
+
+
+def parse_questions_text(text: str, source: str = "<text>") -> list[Loaded]:
     """Parse the YAML text of one question file."""
     try:
         data = yaml.load(text, Loader=_YAML_LOADER)  # a safe loader: plain data only
@@ -88,27 +102,58 @@ def parse_questions_text(text: str, source: str = "<text>") -> list[AnyQuestion]
     questions = [_parse_one(entry, source, index) for index, entry in enumerate(data, 1)]
     seen: set[str] = set()
     for question in questions:
-        if question.id in seen:
-            raise QuestionFormatError(
-                source, "this id is used twice in the file; ids must be unique", question.id, "id"
-            )
-        seen.add(question.id)
+        for question_id in all_ids(question):
+            if question_id in seen:
+                raise QuestionFormatError(
+                    source,
+                    "this id is used twice in the file (as a question, a pool or a pool's "
+                    "version); ids must be unique",
+                    question_id,
+                    "id",
+                )
+            seen.add(question_id)
     return questions
 
 
-def _parse_one(entry: Any, source: str, index: int) -> AnyQuestion:
+def _parse_one(entry: Any, source: str, index: int) -> Loaded:
     if not isinstance(entry, Mapping):
         raise QuestionFormatError(source, f"entry {index} is not a mapping of fields")
+    if entry.get("kind") == "pool":
+        return _parse_pool(entry, source)
     question_id = str(entry.get("id", f"#{index}"))
     try:
         return parse_question(entry)
     except ValidationError as error:
-        problems = _field_problems(error.errors(), entry)
-        field, message = problems[0]
-        others = "".join(f"; field {f!r}: {m}" for f, m in problems[1:5])
-        raise QuestionFormatError(source, message + others, question_id, field) from None
+        raise _format_error(error, entry, source, question_id) from None
     except (ValueError, TypeError) as error:
         raise QuestionFormatError(source, str(error), question_id) from None
+
+
+def _format_error(
+    error: ValidationError, entry: Mapping[str, Any], source: str, question_id: str
+) -> QuestionFormatError:
+    for problem in error.errors():
+        cause = (problem.get("ctx") or {}).get("error")
+        if isinstance(cause, PoolError):  # names a version, not the entry
+            return QuestionFormatError(source, str(cause), cause.question_id, cause.field)
+    problems = _field_problems(error.errors(), entry)
+    field, message = problems[0]
+    others = "".join(f"; field {f!r}: {m}" for f, m in problems[1:5])
+    return QuestionFormatError(source, message + others, question_id, field)
+
+
+def _parse_pool(entry: Mapping[str, Any], source: str) -> QuestionPool:
+    """A pool: versions parsed one by one (errors name the version), then the pool."""
+    pool_id = str(entry.get("id", "?"))
+    try:
+        entries = version_entries(entry)
+    except PoolError as error:
+        raise QuestionFormatError(source, str(error), error.question_id, error.field) from None
+    members = [_parse_one(version, source, index) for index, version in enumerate(entries, 1)]
+    try:
+        return QuestionPool.model_validate({**entry, "versions": members})
+    except ValidationError as error:
+        raise _format_error(error, entry, source, pool_id) from None
 
 
 # parts of a pydantic error location that name a type of a union, not a field
@@ -152,7 +197,7 @@ def _field_problems(errors: list[Any], entry: Mapping[str, Any]) -> list[tuple[s
         if field == "kind":
             message = (
                 "unknown or missing kind; use one of ordering, shape, choice, design, "
-                "diagnosis, numeric, code"
+                "diagnosis, numeric, code (or pool, for a slot with versions)"
             )
         else:
             specific = [p for p in problems if p["type"] not in _TYPE_MISMATCH]
@@ -162,7 +207,7 @@ def _field_problems(errors: list[Any], entry: Mapping[str, Any]) -> list[tuple[s
     return described
 
 
-def load_questions(source: str | os.PathLike[str]) -> list[AnyQuestion]:
+def load_questions(source: str | os.PathLike[str]) -> list[Loaded]:
     """Load every question of a YAML file, or of every ``*.yaml`` file in a folder."""
     path = Path(source)
     if path.is_dir():
@@ -186,16 +231,17 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def _load_files(files: Iterable[tuple[str, str]]) -> list[AnyQuestion]:
-    questions: list[AnyQuestion] = []
+def _load_files(files: Iterable[tuple[str, str]]) -> list[Loaded]:
+    questions: list[Loaded] = []
     sources: dict[str, str] = {}
     for name, text in files:
         for question in parse_questions_text(text, name):
-            if question.id in sources:
-                raise QuestionFormatError(
-                    name, f"the id is also used in {sources[question.id]}", question.id, "id"
-                )
-            sources[question.id] = name
+            for question_id in all_ids(question):
+                if question_id in sources:
+                    raise QuestionFormatError(
+                        name, f"the id is also used in {sources[question_id]}", question_id, "id"
+                    )
+                sources[question_id] = name
             questions.append(question)
     return questions
 
@@ -204,7 +250,7 @@ def _bank_folder() -> Any:  # an importlib Traversable
     return resources.files("encoder_kit.questions").joinpath("bank")
 
 
-def load_bank() -> list[AnyQuestion]:
+def load_bank() -> list[Loaded]:
     """The practice bank shipped with the package (practice questions only)."""
     files = sorted(
         (entry for entry in _bank_folder().iterdir() if entry.name.endswith(_SUFFIXES)),
@@ -243,22 +289,34 @@ def question_search_path(
 def find_question(
     question_id: str,
     path: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
-) -> AnyQuestion:
-    """The question with this id: from ``path``, then ``$ENCODER_KIT_QUESTION_PATH``, then bank."""
+) -> Loaded:
+    """The question with this id: from ``path``, then ``$ENCODER_KIT_QUESTION_PATH``, then bank.
+
+    A pool's slot id gives the ``QuestionPool``; a version's id gives that member question.
+    """
     if not isinstance(question_id, str) or not question_id:
         raise TypeError(f"a question id is a non-empty string, not {question_id!r}")
     searched = question_search_path(path)
     for folder in searched:
         if not folder.exists():
             continue  # an unset or stale entry must not hide the rest of the path
-        for question in load_questions(folder):
-            if question.id == question_id:
-                return question
-    for question in load_bank():
-        if question.id == question_id:
-            return question
+        found = _find_in(load_questions(folder), question_id)
+        if found is not None:
+            return found
+    found = _find_in(load_bank(), question_id)
+    if found is not None:
+        return found
     places = ", ".join(str(folder) for folder in searched) + (", " if searched else "")
     raise QuestionNotFoundError(
         f"no question with id {question_id!r} in {places}the practice bank; check the id, or "
         f"point {QUESTION_PATH_ENV} at the folder that holds it"
     )
+
+
+def _find_in(questions: Iterable[Loaded], question_id: str) -> Loaded | None:
+    for question in questions:
+        if question.id == question_id:
+            return question
+        if isinstance(question, QuestionPool) and question_id in question.version_ids():
+            return question.version(question_id)
+    return None

@@ -7,7 +7,12 @@ Answer formats (what a widget must produce):
 - ``code``: the Python object the prompt asks for (usually a function); not JSON, so code
   questions are answered in a notebook cell and graded by ``check()``, not by a widget.
 
-Shapes and numbers may be symbolic (``[batch, seq_len, 768]``) with per-student variables.
+Shapes and numbers may be symbolic (``[batch, seq_len, 768]``) with per-student variables
+(see :mod:`.variables`: derived variables with ``plus``, and ``constraints`` every draw
+satisfies). At load time every possible draw is checked (enumerated, or sampled when the
+space is large): a draw must give a possible answer (no negative dimension), the right
+answer must differ from every mistake value, and the mistake values from each other, or
+the feedback would name the wrong mistake. A violation is a load error naming the draw.
 
 >>> q = ShapeQuestion(
 ...     kind="shape", id="demo-shape", title="Demo", concepts=["C4"],
@@ -30,6 +35,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from .common import FieldError, QuestionBase, StrictModel, Text, Variable
 from .symbols import evaluate, evaluate_shape, names_in, parse_dimensions, placeholders_in
+from .variables import VariableError, check_variables, variable_space
 
 if TYPE_CHECKING:  # pragma: no cover
     from .variants import Variant
@@ -74,6 +80,34 @@ def _check_names(
         )
 
 
+def _check_variables(question: Any) -> None:
+    """Derived variables and constraints name declared variables, without cycles."""
+    try:
+        check_variables(question.variables, question.constraints)
+    except VariableError as error:
+        raise FieldError("variables", str(error)) from None
+    except ValueError as error:  # an unreadable constraint
+        raise FieldError("constraints", str(error)) from None
+
+
+def _draws(question: Any) -> Any:
+    """Every draw to check: the whole variable space (sampled when large), or the default."""
+    if not question.is_variable and not question.constraints:
+        return [question.values_for(None)]
+    return variable_space(question.variables, question.constraints)
+
+
+def _show_draw(values: dict[str, int]) -> str:
+    return ", ".join(f"{name}={value}" for name, value in sorted(values.items())) or "no variables"
+
+
+def _in_draw(field: str, values: dict[str, int], compute: Callable[[], Any]) -> Any:
+    try:
+        return compute()
+    except ValueError as error:
+        raise FieldError(field, f"with {_show_draw(values)}: {error}") from None
+
+
 def _in_field(field: str, compute: Callable[[], Any]) -> Any:
     """Run ``compute``; a ``ValueError`` becomes a ``FieldError`` about ``field``."""
     try:
@@ -114,6 +148,7 @@ class ShapeQuestion(QuestionBase):
     kind: Literal["shape"]
     expected: ShapeSpec
     variables: dict[str, int | Variable] = Field(default_factory=dict)
+    constraints: list[Text] = Field(default_factory=list)
     mistakes: list[ShapeMistake] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -121,20 +156,46 @@ class ShapeQuestion(QuestionBase):
         _check_names(self, [self.expected], "expected", "expected", shapes=True)
         shapes = [m.shape for m in self.mistakes]
         _check_names(self, shapes, "a mistake's shape", "mistakes", shapes=True)
-        expected = _in_field("expected", self.expected_shape)
-        if any(dimension < 0 for dimension in expected):
-            raise FieldError("expected", f"evaluates to {expected}, with a negative dimension")
-        for mistake in self.mistakes:
-            wrong = _in_field("mistakes", lambda m=mistake: self.mistake_shape(m))
-            if mistake.shape is not None and wrong == expected:
+        _check_variables(self)
+        _in_field("expected", self.expected_shape)
+        explicit = [m for m in self.mistakes if m.shape is not None]
+        for values in _draws(self):
+            expected = _in_draw(
+                "expected", values, lambda v=values: evaluate_shape(self.expected, v)
+            )
+            if any(dimension < 0 for dimension in expected):
                 raise FieldError(
-                    "mistakes",
-                    f"the shape of mistake {mistake.mistake!r} equals the expected shape",
+                    "expected",
+                    f"with {_show_draw(values)} it is {expected}, with a negative dimension; "
+                    "restrict the variables ('constraints' or 'plus') so every draw is possible",
                 )
+            wrong: dict[tuple[int, ...], str] = {}
+            for mistake in explicit:
+                shape = _in_draw(
+                    "mistakes", values, lambda m=mistake, v=values: evaluate_shape(m.shape, v)
+                )
+                if shape == expected:
+                    raise FieldError(
+                        "mistakes",
+                        f"with {_show_draw(values)} the shape of mistake {mistake.mistake!r} "
+                        f"equals the expected shape {expected}; restrict the variables so "
+                        "they differ in every draw",
+                    )
+                if shape in wrong:
+                    raise FieldError(
+                        "mistakes",
+                        f"with {_show_draw(values)} the mistakes {wrong[shape]!r} and "
+                        f"{mistake.mistake!r} both give {shape}, so the feedback could name the "
+                        "wrong mistake; restrict the variables so they differ in every draw",
+                    )
+                wrong[shape] = mistake.mistake
         return self
 
     def variable_specs(self) -> dict[str, int | Variable]:
         return self.variables
+
+    def variable_constraints(self) -> list[str]:
+        return list(self.constraints)
 
     def expected_shape(self, variant: Variant | None = None) -> tuple[int, ...]:
         """The expected shape with this variant's numbers."""
@@ -168,6 +229,7 @@ class NumericQuestion(QuestionBase):
     kind: Literal["numeric"]
     expected: int | float | str
     variables: dict[str, int | Variable] = Field(default_factory=dict)
+    constraints: list[Text] = Field(default_factory=list)
     tolerance: float = Field(default=0.0, ge=0)
     unit: Text | None = None
     mistakes: list[NumericMistake] = Field(default_factory=list)
@@ -175,19 +237,42 @@ class NumericQuestion(QuestionBase):
     @model_validator(mode="after")
     def _consistent(self) -> NumericQuestion:
         _check_names(self, [self.expected], "expected", "expected", shapes=False)
-        values = [m.value for m in self.mistakes]
-        _check_names(self, values, "a mistake's value", "mistakes", shapes=False)
-        expected = _in_field("expected", self.expected_value)
-        for mistake in self.mistakes:
-            wrong = _in_field("mistakes", lambda m=mistake: self.mistake_value(m))
-            if abs(wrong - expected) <= self.tolerance:
-                raise FieldError(
-                    "mistakes", f"the mistake value {mistake.value!r} is accepted as correct"
+        mistake_values = [m.value for m in self.mistakes]
+        _check_names(self, mistake_values, "a mistake's value", "mistakes", shapes=False)
+        _check_variables(self)
+        _in_field("expected", self.expected_value)
+        tolerance = max(self.tolerance, 1e-9)
+        for values in _draws(self):
+            expected = _in_draw("expected", values, lambda v=values: evaluate(self.expected, v))
+            seen: list[tuple[float, NumericMistake]] = []
+            for mistake in self.mistakes:
+                wrong = _in_draw(
+                    "mistakes", values, lambda m=mistake, v=values: evaluate(m.value, v)
                 )
+                if abs(wrong - expected) <= tolerance:
+                    raise FieldError(
+                        "mistakes",
+                        f"with {_show_draw(values)} the mistake value {mistake.value!r} is "
+                        f"{wrong:g}, which is accepted as correct (expected {expected:g}); "
+                        "restrict the variables ('plus' or 'constraints') so they differ",
+                    )
+                for other_value, other in seen:
+                    if abs(wrong - other_value) <= 2 * tolerance:
+                        raise FieldError(
+                            "mistakes",
+                            f"with {_show_draw(values)} the mistake values {other.value!r} and "
+                            f"{mistake.value!r} are both {wrong:g}, so the feedback could name "
+                            "the wrong mistake; restrict the variables ('plus' or "
+                            "'constraints') so they differ in every draw",
+                        )
+                seen.append((wrong, mistake))
         return self
 
     def variable_specs(self) -> dict[str, int | Variable]:
         return self.variables
+
+    def variable_constraints(self) -> list[str]:
+        return list(self.constraints)
 
     def expected_value(self, variant: Variant | None = None) -> int | float:
         """The expected number with this variant's values."""

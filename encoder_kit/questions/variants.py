@@ -11,6 +11,10 @@ True
 >>> v = Variant(question_id="q1", seed=7, identity=None, values={"batch": 4})
 >>> Variant.from_dict(v.to_dict()) == v
 True
+
+For a question pool (``kind: pool``) the same seed first draws the version (``version``:
+the id of the member question this student answers), then the member's own numbers or
+items from the same random generator.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .common import Variable
+from .variables import draw_values
 
 IDENTITY_FIELDS: tuple[str, ...] = ("course", "assignment", "student")
 # environment variables a grading run may set to tell check() whose submission it grades
@@ -53,7 +57,8 @@ class Variant:
 
     ``identity`` is ``None`` for the default variant (no student known), else the course,
     assignment and student it was drawn for. ``items`` and ``distractors`` are ``None``
-    unless an ordering question drew a subset.
+    unless an ordering question drew a subset; ``version`` is ``None`` unless the question
+    is a pool, where it names the drawn member question.
     """
 
     question_id: str
@@ -62,6 +67,7 @@ class Variant:
     values: dict[str, int] = field(default_factory=dict)
     items: tuple[str, ...] | None = None
     distractors: tuple[str, ...] | None = None
+    version: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (saved next to the answer)."""
@@ -72,6 +78,7 @@ class Variant:
             "values": dict(self.values),
             "items": list(self.items) if self.items is not None else None,
             "distractors": list(self.distractors) if self.distractors is not None else None,
+            "version": self.version,
         }
 
     @classmethod
@@ -98,6 +105,11 @@ class Variant:
             isinstance(v, int) and not isinstance(v, bool) for v in values.values()
         ):
             raise ValueError("the recorded variant's 'values' must map names to integers")
+        version = data.get("version")
+        if version is not None and not isinstance(version, str):
+            raise ValueError(
+                f"the recorded variant's 'version' must be a question id, not {version!r}"
+            )
         return cls(
             question_id=data["question_id"],
             seed=seed,
@@ -105,6 +117,7 @@ class Variant:
             values=dict(values),
             items=_optional_ids(data.get("items"), "items"),
             distractors=_optional_ids(data.get("distractors"), "distractors"),
+            version=version,
         )
 
 
@@ -116,8 +129,26 @@ def _optional_ids(value: Any, name: str) -> tuple[str, ...] | None:
     return tuple(value)
 
 
+def _versions(question: Any) -> list[Any] | None:
+    """A pool's member questions (duck-typed: public stand-ins are pools too), else None."""
+    return getattr(question, "versions", None)
+
+
 def default_variant(question: Any) -> Variant:
-    """The variant used when no student is known: default values, every item."""
+    """The variant used when no student is known: default values, every item.
+
+    For a pool: the first version with its default values.
+    """
+    versions = _versions(question)
+    if versions is not None:
+        first = versions[0]
+        return Variant(
+            question_id=question.id,
+            seed=None,
+            identity=None,
+            values=first.values_for(None),
+            version=first.id,
+        )
     return Variant(
         question_id=question.id, seed=None, identity=None, values=question.values_for(None)
     )
@@ -126,6 +157,10 @@ def default_variant(question: Any) -> Variant:
 def make_variant(question: Any, course: str, assignment: str, student: str) -> Variant:
     """Draw this student's variant of ``question`` (same inputs, same variant, everywhere).
 
+    The seed comes from the question's own id (for a pool: the slot id); a pool draws the
+    version first (``rng.choice`` of the member ids in file order), then that member's
+    numbers and items with the same generator.
+
     >>> from encoder_kit.questions import load_bank
     >>> q = next(q for q in load_bank() if q.is_variable and q.kind == "shape")
     >>> make_variant(q, "c", "a", "s") == make_variant(q, "c", "a", "s")
@@ -133,30 +168,27 @@ def make_variant(question: Any, course: str, assignment: str, student: str) -> V
     """
     seed = derive_seed(course, assignment, student, question.id)
     rng = random.Random(seed)
-    values: dict[str, int] = {}
+    version = None
+    member = question
+    versions = _versions(question)
+    if versions is not None:
+        version = rng.choice([candidate.id for candidate in versions])
+        member = next(candidate for candidate in versions if candidate.id == version)
+    constraints = getattr(member, "variable_constraints", None)
     # sorted names: reordering the YAML must not change anyone's numbers
-    for name in sorted(question.variable_specs()):
-        spec = question.variable_specs()[name]
-        values[name] = spec if isinstance(spec, int) else _draw(spec, rng)
+    values = draw_values(member.variable_specs(), constraints() if constraints else [], rng)
     items = distractors = None
-    draw = getattr(question, "draw", None)
+    draw = getattr(member, "draw", None)
     if draw is not None:
-        all_items = [item.id for item in question.items]
+        all_items = [item.id for item in member.items]
         chosen = set(rng.sample(all_items, draw.items))
         items = tuple(item for item in all_items if item in chosen)
-        all_distractors = [d.id for d in question.distractors]
+        all_distractors = [d.id for d in member.distractors]
         count = len(all_distractors) if draw.distractors is None else draw.distractors
         picked = set(rng.sample(all_distractors, count))
         distractors = tuple(d for d in all_distractors if d in picked)
     identity = {"course": course, "assignment": assignment, "student": student}
-    return Variant(question.id, seed, identity, values, items, distractors)
-
-
-def _draw(spec: Variable, rng: random.Random) -> int:
-    if spec.choices is not None:
-        return rng.choice(spec.choices)
-    assert spec.min is not None and spec.max is not None
-    return rng.randint(spec.min, spec.max)
+    return Variant(question.id, seed, identity, values, items, distractors, version)
 
 
 def expected_variant(question: Any, recorded: Variant) -> Variant:

@@ -3,7 +3,9 @@
 Question widgets (each with Check, the grading engine's feedback, an attempt count and an
 explanation after the first attempt; every Check saves the answer, see :mod:`.answers`):
 ``OrderingWidget``, ``ShapeWidget``, ``ChoiceWidget``, ``DesignWidget``, ``DiagnosisWidget``,
-``NumericWidget``; ``quiz(concept_or_ids)`` shows a set of them.
+``NumericWidget``, ``CodeQuestionWidget`` (Check tests a function written in a notebook cell);
+``quiz(concept_or_ids)`` shows a set of them. In a released (graded) notebook
+``show("id")`` shows a question's widget in submit mode: Save, no score (see :mod:`.submit`).
 
 Explorers: ``PipelineExplorer`` (C1, C4-C6), ``ShapeExplorer`` (C4), ``ContextExplorer``
 (C6, C7), ``FrozenVsFineTuned`` (C3), ``MaskingExplorer`` (C8).
@@ -27,11 +29,14 @@ _EXPORTS: dict[str, str] = {
     "DesignWidget": ".design",
     "DiagnosisWidget": ".diagnosis",
     "NumericWidget": ".numeric",
+    "CodeQuestionWidget": ".code_question",
     "PipelineExplorer": ".pipeline",
     "ShapeExplorer": ".shape_explorer",
     "ContextExplorer": ".context",
     "FrozenVsFineTuned": ".finetune",
     "MaskingExplorer": ".masking",
+    "show": ".submit",
+    "submit_widget": ".submit",
     "save_answer": ".answers",
     "load_answer": ".answers",
     "grade_saved": ".answers",

@@ -12,6 +12,13 @@ controls (:meth:`QuestionWidget._build_answer`) and reads them back
 * attempts are counted, and after the first one the explanation is offered;
 * Check pressed again on an unchanged answer says so and costs no attempt;
 * no exception reaches the student: an unexpected error becomes a short message.
+
+**Submit mode** (a released notebook's keyless stand-in of a graded question,
+:class:`encoder_kit.questions.released.PublicQuestion`): the button is **Save**; nothing is
+graded and no correctness shows, only "saved" and what was saved. Save writes the same
+record as the course's ``answer()`` (answer, kind, variant, attempt, time; see
+:func:`encoder_kit.questions.released.save_student_answer`), and the widget opens with the
+answer saved earlier.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ import re
 from typing import Any, ClassVar
 
 import ipywidgets as widgets
+
+from encoder_kit.questions.released import PublicQuestion, describe_answer, save_student_answer
 
 from . import answers as answers_mod
 from ._grading import grade_answer, resolve_question, result_parts
@@ -73,18 +82,30 @@ class QuestionWidget(widgets.VBox):
     kind: ClassVar[str] = ""
 
     def __init__(self, question: Any, *, variant: Any = None, answers_path: Any = None,
-                 save: bool = True) -> None:
-        self.question = resolve_question(question)
-        qkind = getattr(self.question, "kind", None)
+                 save: bool = True, identity: Any = None) -> None:
+        # a released notebook's keyless stand-in, or a question of the bank / question path
+        released = isinstance(question, PublicQuestion)
+        self.question = question if released else resolve_question(question)
+        if released and identity is None:
+            from encoder_kit.questions.released import identity as this_kernels_identity
+
+            identity = this_kernels_identity()
+        self.identity = identity  # whose version a stand-in shows (course, assignment, student)
+        if released and variant is None:
+            variant = question.variant(identity)
+        elif variant is None:
+            from encoder_kit.questions import variant_from_environment
+
+            variant = variant_from_environment(self.question)
+        # a pool (graded slot) shows the version this student drew; answers use the slot id
+        is_pool = getattr(self.question, "versions", None) is not None
+        self.version = self.question.member(variant) if is_pool else self.question
+        qkind = getattr(self.version, "kind", None)
         if self.kind and qkind != self.kind:
             raise TypeError(
                 f"{type(self).__name__} shows {self.kind!r} questions, but "
                 f"{self.question.id!r} is a {qkind!r} question; use encoder_kit.quiz("
                 f"[{self.question.id!r}]), which picks the right widget")
-        if variant is None:
-            from encoder_kit.questions import variant_from_environment
-
-            variant = variant_from_environment(self.question)
         self.variant = variant
         self.view: dict[str, Any] = self.question.student_view(variant)
         self.answers_path = answers_path
@@ -104,10 +125,13 @@ class QuestionWidget(widgets.VBox):
             f"{points:g} point{'s' if points != 1 else ''} &middot; "
             f"<code>{html.escape(self.question.id)}</code></div>")
         self.prompt = widgets.HTML(markdown_lite(self.view.get("prompt", "")))
+        self.submit_mode = released  # a released notebook: Save, nothing graded
         self.check_button = widgets.Button(
-            description="Check", button_style="primary", icon="check",
-            tooltip="Check your answer and save it", layout=widgets.Layout(width="auto"))
-        self.check_button.add_class("ek-check")
+            description="Save" if self.submit_mode else "Check", button_style="primary",
+            icon="save" if self.submit_mode else "check",
+            tooltip="Save your answer (it is graded after you submit)" if self.submit_mode
+            else "Check your answer and save it", layout=widgets.Layout(width="auto"))
+        self.check_button.add_class("ek-save" if self.submit_mode else "ek-check")
         self.check_button.on_click(self.check)
         self.attempts_label = widgets.HTML("<span class='ek-attempts'>No attempts yet</span>")
         self.feedback = widgets.HTML("")
@@ -130,6 +154,12 @@ class QuestionWidget(widgets.VBox):
         self.add_class("ek-question")
         self.add_class(f"ek-kind-{qkind}")
         self.add_class(f"ek-q-{self.question.id}")
+        if self.submit_mode:
+            self.add_class("ek-submit-mode")
+            self.attempts_label.value = "<span class='ek-attempts'>Not saved yet</span>"
+            if self.save and self.restore():
+                saved = answers_mod.load_answer(self.question.id, self.answers_path)
+                self._show_saved(saved, restored=True)
 
     # -- to be provided by each kind -------------------------------------------------------
     def _build_answer(self) -> widgets.Widget:
@@ -172,8 +202,14 @@ class QuestionWidget(widgets.VBox):
         try:
             answer = self.get_answer()
         except AnswerInputError as err:
-            self._show("note", html.escape(str(err)) + " <i>(No attempt was counted.)</i>")
+            if self.submit_mode:
+                self._show("note", html.escape(str(err).replace("press Check", "press Save"))
+                           + " <i>(Nothing was saved.)</i>")
+            else:
+                self._show("note", html.escape(str(err)) + " <i>(No attempt was counted.)</i>")
             return None
+        if self.submit_mode:
+            return self._save_only(answer)
         if self.result is not None and answer == self._last_answer:
             note = _status_box("note", f"You already checked this answer (attempt "
                                        f"{self.attempts}). Change it, then press Check again.")
@@ -190,6 +226,41 @@ class QuestionWidget(widgets.VBox):
         if self.reveals:
             self.explain_button.layout.display = ""
         return result
+
+    def _save_only(self, answer: Any) -> Any:
+        """Submit mode: save ``answer`` (the record ``answer()`` writes), grade nothing,
+        show what was saved; return the saved record (a ``SavedAnswer``), or None."""
+        if not self.save:
+            self._show("note", "Saving is off for this widget (save=False): nothing was saved.")
+            return None
+        try:
+            save_student_answer(self.question, answer, self.identity, path=self.answers_path)
+            saved = answers_mod.load_answer(self.question.id, self.answers_path)
+        except (OSError, TypeError, ValueError) as err:
+            self._show("error", f"Your answer could not be saved ({html.escape(str(err))}). "
+                                "Check that the notebook's folder is writable, then press Save "
+                                "again.")
+            return None
+        self.last_saved = saved
+        self.attempts = saved.attempts
+        self._last_answer = copy.deepcopy(answer)
+        self._show_saved(saved)
+        return saved
+
+    def _show_saved(self, saved: Any, restored: bool = False) -> None:
+        """Say that ``saved`` is saved and show what it holds (no score, no correctness)."""
+        when = (saved.saved_at or "").replace("T", " ").replace("Z", " UTC")
+        lines = "".join(f"<li>{html.escape(line)}</li>"
+                        for line in describe_answer(self.view, saved.answer))
+        lead = ("Your saved answer is shown" if restored else "Saved")
+        body = (f"<b class='ek-saved'>{lead}</b> (save {saved.attempts}, {html.escape(when)}). "
+                "It is graded later, after you submit; the feedback comes with your grade."
+                f"<div style='margin-top:4px'>What is saved:</div>"
+                f"<ul class='ek-saved-answer' style='margin:2px 0 0 0;padding-left:1.2em;"
+                f"list-style:none'>{lines}</ul>")
+        self.feedback.value = _status_box("note", body)
+        self.attempts_label.value = (f"<span class='ek-attempts'>Saved {saved.attempts} "
+                                     f"time{'s' if saved.attempts != 1 else ''}</span>")
 
     def _save(self, answer: Any, result: Any) -> str:
         if not self.save:
@@ -229,7 +300,7 @@ class QuestionWidget(widgets.VBox):
             return
         self.explanation.value = (
             "<div class='ek-explanation-text' style='background:#f6f6f6;padding:6px 10px'>"
-            f"<b>Explanation.</b> {markdown_lite(self.question.explanation)}</div>")
+            f"<b>Explanation.</b> {markdown_lite(self.version.explanation)}</div>")
         self.explanation.layout.display = ""
         self.explain_button.layout.display = "none"
 

@@ -1,9 +1,11 @@
 """DesignWidget: build a system from a palette of components and connect them (e.g. NER).
 
 Click (or press Space on) a component of the palette to put it into the design; connect two
-placed components with the *from* / *to* menus and *Connect*. The design is drawn as boxes
-and arrows as it grows. Required and forbidden components and the required connections are
-graded automatically; a justification, when asked for, is graded by hand.
+placed components with the *from* / *to* menus and *Connect* (*Remove arrow* takes the
+chosen arrow away again). The design is drawn as boxes and arrows as it grows. Components
+and arrows are graded automatically by precision and recall against the best-matching
+acceptable design (``autograder.design``), so a wrong or superfluous arrow costs credit; a
+justification, when asked for, is graded by hand.
 """
 
 from __future__ import annotations
@@ -45,7 +47,13 @@ class DesignWidget(QuestionWidget):
                                                                    flex="0 0 auto"))
         self.connect_button.add_class("ek-connect")
         self.connect_button.on_click(lambda _b: self.connect())
-        self.clear_button = widgets.Button(description="Remove arrows", icon="eraser",
+        self.disconnect_button = widgets.Button(description="Remove arrow", icon="times",
+                                                tooltip="Take away the arrow from → to",
+                                                layout=widgets.Layout(width="auto",
+                                                                      flex="0 0 auto"))
+        self.disconnect_button.add_class("ek-disconnect")
+        self.disconnect_button.on_click(lambda _b: self.disconnect())
+        self.clear_button = widgets.Button(description="Remove all arrows", icon="eraser",
                                            layout=widgets.Layout(width="auto",
                                                                  flex="0 0 auto"))
         self.clear_button.on_click(lambda _b: self._set_connections([]))
@@ -56,7 +64,8 @@ class DesignWidget(QuestionWidget):
                              layout=widgets.Layout(flex_flow="row wrap")),
                 widgets.HTML("<b>Connections</b> (data flows from → to)"),
                 widgets.HBox([self.source, self.target, self.connect_button,
-                              self.clear_button]),
+                              self.disconnect_button, self.clear_button],
+                             layout=widgets.Layout(flex_flow="row wrap")),
                 self.diagram]
         self.justification = None
         if self.view.get("justification"):
@@ -90,6 +99,17 @@ class DesignWidget(QuestionWidget):
             return
         if (source, target) not in self.connections:
             self._set_connections([*self.connections, (source, target)])
+
+    def disconnect(self, source: str | None = None, target: str | None = None) -> None:
+        """Take away the arrow source → target (the menus' choice when not given)."""
+        source = source or self.source.value
+        target = target or self.target.value
+        if (source, target) not in self.connections:
+            self.feedback.value = self._note("There is no such arrow: choose the 'from' and "
+                                             "'to' of an arrow in the design, then press "
+                                             "Remove arrow.")
+            return
+        self._set_connections([c for c in self.connections if c != (source, target)])
 
     def _note(self, text: str) -> str:
         from .base import _status_box

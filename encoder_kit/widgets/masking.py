@@ -3,7 +3,8 @@
 Of the word pieces (never [CLS] or [SEP]) about 15 % are chosen as prediction targets; each
 chosen one becomes [MASK] with probability 0.8, a random word piece with 0.1, and stays as it
 was with 0.1. The encoder is trained to predict the original piece at every chosen position.
-A seed makes the draw repeatable.
+A seed makes the draw repeatable. The recipe itself lives in :mod:`encoder_kit.masking`; this
+module shows it.
 
 >>> pieces = ["[CLS]", "the", "parcel", "arrived", "late", "[SEP]"]
 >>> steps = mask_pieces(pieces, seed=3, vocab=["apple", "river"])
@@ -14,75 +15,28 @@ A seed makes the draw repeatable.
 from __future__ import annotations
 
 import html
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import ipywidgets as widgets
-import numpy as np
 
+from .. import masking
+from ..masking import SPECIAL, MaskStep, ordinary_vocabulary, recipe_counts
+from ..models import load_sentence_transformer
 from .base import on_enter
 from .explorer import Explorer, ExplorerInputError, Raw, check_sentence, table_html
 
-SPECIAL = frozenset({"[CLS]", "[SEP]", "[PAD]", "[MASK]", "[UNK]"})
+__all__ = ["SPECIAL", "MaskStep", "MaskingExplorer", "mask_pieces", "recipe_counts"]
 
 
-@dataclass(frozen=True)
-class MaskStep:
-    """What happened to one position."""
-
-    position: int
-    original: str
-    chosen: bool
-    action: str  # "special", "kept (not chosen)", "[MASK]", "random", "unchanged"
-    becomes: str
-
-
-def mask_pieces(pieces: Sequence[str], *, seed: int = 0, rate: float = 0.15,
-                vocab: Sequence[str] = ("the",), split: tuple[float, float, float] = (0.8, 0.1, 0.1)
-                ) -> list[MaskStep]:
-    """Apply the recipe: choose ``max(1, round(rate * n))`` of the n ordinary pieces, then
-    [MASK] / random piece / unchanged with the probabilities in ``split``."""
-    if not 0 < rate <= 1:
-        raise ExplorerInputError(f"The masking rate must be between 0 and 1, got {rate}.")
-    rng = np.random.default_rng(seed)
-    candidates = [i for i, p in enumerate(pieces) if p not in SPECIAL]
-    if not candidates:
-        raise ExplorerInputError("The sentence has no word pieces to mask: type some words.")
-    count = max(1, int(round(rate * len(candidates))))
-    chosen = set(rng.choice(candidates, size=count, replace=False).tolist())
-    steps = []
-    for i, piece in enumerate(pieces):
-        if i not in chosen:
-            action = "special" if piece in SPECIAL else "kept (not chosen)"
-            steps.append(MaskStep(i, piece, False, action, piece))
-            continue
-        draw = rng.random()
-        if draw < split[0]:
-            steps.append(MaskStep(i, piece, True, "[MASK]", "[MASK]"))
-        elif draw < split[0] + split[1]:
-            steps.append(MaskStep(i, piece, True, "random", str(vocab[rng.integers(len(vocab))])))
-        else:
-            steps.append(MaskStep(i, piece, True, "unchanged", piece))
-    return steps
-
-
-def recipe_counts(pieces: Sequence[str], *, repeats: int = 1000, rate: float = 0.15,
-                  vocab: Sequence[str] = ("the",)) -> Counter:
-    """How often each action happened to chosen positions over ``repeats`` seeds."""
-    counts: Counter = Counter()
-    for seed in range(repeats):
-        counts.update(s.action for s in mask_pieces(pieces, seed=seed, rate=rate, vocab=vocab)
-                      if s.chosen)
-    return counts
-
-
-def _vocabulary() -> list[str]:
-    """Ordinary word pieces of the model's vocabulary (no special or unused entries)."""
-    from ..models import load_sentence_transformer
-
-    vocab = load_sentence_transformer().tokenizer.get_vocab()
-    return sorted(t for t in vocab if t.isalpha() and t.islower() and len(t) > 2)
+def mask_pieces(pieces: Sequence[str], *, seed: int = 0, rate: float = masking.MASK_RATE,
+                vocab: Sequence[str] = ("the",),
+                split: tuple[float, float, float] = masking.MASK_SPLIT) -> list[MaskStep]:
+    """:func:`encoder_kit.masking.mask_pieces`, its input errors raised as ExplorerInputError
+    (shown to the student as a message, not a traceback)."""
+    try:
+        return masking.mask_pieces(pieces, seed=seed, rate=rate, vocab=vocab, split=split)
+    except ValueError as err:
+        raise ExplorerInputError(str(err)) from None
 
 
 class MaskingExplorer(Explorer):
@@ -118,14 +72,12 @@ class MaskingExplorer(Explorer):
         self.guard(self._update)
 
     def _update(self) -> None:
-        from ..models import load_sentence_transformer
-
         sentence = check_sentence(self.text.value)
         tokenizer = load_sentence_transformer().tokenizer
         pieces = tokenizer.convert_ids_to_tokens(tokenizer(sentence, truncation=True,
                                                            max_length=128)["input_ids"])
         if self._vocab is None:
-            self._vocab = _vocabulary()
+            self._vocab = ordinary_vocabulary(tokenizer)
         self.steps = mask_pieces(pieces, seed=int(self.seed.value), rate=float(self.rate.value),
                                  vocab=self._vocab)
         colours = {"[MASK]": "#ffd9a8", "random": "#f4b6c2", "unchanged": "#c8e6c9"}

@@ -24,7 +24,7 @@ _HEAD_CACHE: dict[int, Any] = {}
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "support_emails.csv"
 
 
-def default_head(per_label: int = 30) -> Any:
+def support_email_classifier(per_label: int = 30) -> Any:
     """A frozen-feature classifier for support e-mails (billing / technical / feedback),
     trained once per process on ``per_label`` packaged examples of each label."""
     if per_label not in _HEAD_CACHE:
@@ -50,7 +50,7 @@ class PipelineExplorer(Explorer):
     ----------
     text : the first sentence shown.
     classifier : a fitted text classifier with ``predict_proba`` (a ``make_classifier()``
-        pipeline); None trains the default support-e-mail head on first use.
+        pipeline); None trains ``support_email_classifier()`` on first use.
     dims : how many of the hidden dimensions the heat-map shows.
     """
 
@@ -89,7 +89,7 @@ class PipelineExplorer(Explorer):
         self.guard(self._update)
 
     def _update(self) -> None:
-        from ..inspect import inspect_text
+        from ..inspection import inspect_text
 
         sentence = check_sentence(self.text.value)
         view = inspect_text(sentence)
@@ -110,7 +110,8 @@ class PipelineExplorer(Explorer):
             f"<b>3. Contextual vectors</b> h<sub>0</sub>..h<sub>{len(view.pieces) - 1}</sub>: "
             f"one row per word piece, first {dims} of {view.contextual.shape[1]} dimensions "
             "(red positive, blue negative)" + heatmap_html(view.contextual[:, :dims], view.pieces))
-        classifier = self.classifier if self.classifier is not None else default_head()
+        classifier = (self.classifier if self.classifier is not None
+                      else support_email_classifier())
         probs = classifier.predict_proba([sentence])[0]
         labels = [str(c) for c in classifier.classes_]
         self.prediction = {label: float(p) for label, p in zip(labels, probs, strict=True)}

@@ -4,6 +4,9 @@
 >>> q = quiz("C4")  # doctest: +SKIP
 >>> q = quiz(["practice-pipeline-order", "C3"])  # doctest: +SKIP
 
+A practice ``code`` question gets :class:`~.code_question.CodeQuestionWidget`: its Check runs
+the question's test on the function the student wrote in a notebook cell.
+
 A selection that names no known question never raises: the quiz shows what was wrong (an
 unknown id, a concept with no questions) and how to fix it, next to the questions it found.
 """
@@ -18,6 +21,7 @@ import ipywidgets as widgets
 from ._grading import UnknownQuestionError, resolve_question, result_parts
 from .base import QuestionWidget
 from .choice import ChoiceWidget
+from .code_question import CodeQuestionWidget
 from .design import DesignWidget
 from .diagnosis import DiagnosisWidget
 from .explorer import message_html
@@ -28,6 +32,7 @@ from .shape import ShapeWidget
 WIDGETS: dict[str, type[QuestionWidget]] = {
     "ordering": OrderingWidget, "shape": ShapeWidget, "choice": ChoiceWidget,
     "design": DesignWidget, "diagnosis": DiagnosisWidget, "numeric": NumericWidget,
+    "code": CodeQuestionWidget,  # practice code: the function written in a notebook cell
 }
 _CONCEPT = re.compile(r"^[Cc](\d{1,2})$")
 
@@ -35,7 +40,7 @@ _CONCEPT = re.compile(r"^[Cc](\d{1,2})$")
 def widget_for(question: Any, **options: Any) -> QuestionWidget:
     """The widget for ``question`` (an object or an id), picked by its kind."""
     question = resolve_question(question)
-    cls = WIDGETS.get(question.kind)
+    cls = WIDGETS.get(getattr(question, "version_kind", question.kind))  # a pool: its versions
     if cls is None:
         raise UnknownQuestionError(
             f"{question.id!r} is a {question.kind!r} question, which is answered in a code cell "
@@ -75,7 +80,7 @@ def select_questions(selection: Any) -> tuple[list[Any], list[str]]:
         except UnknownQuestionError as err:
             problems.append(str(err))
             continue
-        if question.kind not in WIDGETS:
+        if getattr(question, "version_kind", question.kind) not in WIDGETS:
             problems.append(f"{question.id!r} is a {question.kind!r} question: answer it in a "
                             f"code cell and run autograder.check({question.id!r}, answer).")
             continue
