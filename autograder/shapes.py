@@ -160,9 +160,18 @@ def grade_shape(
     details: dict[str, Any] = {"answer": list(given)}
     if given == target:
         return Result(1.0, max_points, "Correct.", details)
+    batch_axis = _batch_axis(expected)
     for mistake in table:
         if mistake.shape is not None:
             matches = evaluate_shape(mistake.shape, values) == given
+        elif batch_axis is not None and mistake.mistake in ("missing_batch", "pooled_vs_token"):
+            # the symbolic shape says which axis is the batch: losing it is a missing batch,
+            # never pooling (pooling drops the token axis); a tensor without a batch axis
+            # cannot miss one
+            without_batch = batch_axis >= 0 and given == target[:batch_axis] + target[
+                batch_axis + 1:]
+            matches = without_batch if mistake.mistake == "missing_batch" else (
+                not without_batch and DETECTORS["pooled_vs_token"](given, target))
         else:
             matches = DETECTORS[mistake.mistake](given, target)
         if matches:
@@ -179,6 +188,19 @@ def grade_shape(
             f"The number of axes is right, but axis {wrong} (counting from 0) has the wrong size."
         )
     return Result(0.0, max_points, message, details)
+
+
+def _batch_axis(expected: Any) -> int | None:
+    """Where a symbolic shape has its ``batch`` axis: its index, -1 when it names no batch
+    axis, ``None`` when the shape is plain numbers (nothing is known about its axes).
+
+    >>> _batch_axis("[13, batch, seq_len, 768]"), _batch_axis("[seq_len, 384]"), _batch_axis((2, 3))
+    (1, -1, None)
+    """
+    if not isinstance(expected, str):
+        return None
+    axes = [axis.strip() for axis in expected.strip().strip("[]()").split(",")]
+    return axes.index("batch") if "batch" in axes else -1
 
 
 def _is_shape(value: Any) -> bool:

@@ -137,3 +137,27 @@ def test_a_shape_question_uses_its_variant_numbers() -> None:
     result = grade(question, [batch, seq_len, 384], variant)
     assert result.details["mistake"] == "minilm_width"
     assert "384 is all-MiniLM-L6-v2's hidden size" in result.feedback
+
+
+# issue 11: a missing batch axis was reported as pooling when the question's table listed
+# pooling but not the batch axis (both drop one axis; the symbolic shape says which one)
+@pytest.mark.parametrize(
+    ("answer", "mistakes", "mistake"),
+    [
+        ("[20, 384]", [{"mistake": "pooled_vs_token", "feedback": "pooled"}], None),
+        ("[20, 384]", None, "missing_batch"),
+        ("[4, 384]", [{"mistake": "pooled_vs_token", "feedback": "pooled"}], "pooled_vs_token"),
+        ("[4, 384]", None, "pooled_vs_token"),
+    ],
+)
+def test_a_missing_batch_axis_is_never_called_pooling(answer, mistakes, mistake) -> None:
+    result = grade_shape(answer, "[batch, seq_len, 384]", {"batch": 4, "seq_len": 20},
+                         mistakes=mistakes)
+    assert result.details.get("mistake") == mistake
+    assert result.score == 0
+
+
+def test_a_tensor_without_a_batch_axis_cannot_miss_one() -> None:
+    # one sequence: dropping the first axis is pooling, not a missing batch
+    result = grade_shape("[384]", "[seq_len, 384]", {"seq_len": 20})
+    assert result.details["mistake"] == "pooled_vs_token"

@@ -21,7 +21,9 @@ from support.course import EXERCISES, copy_course, scores, submit
 
 from autograder.course.commands.feedback import scan_feedback
 from autograder.course.commands.release import find_release_leaks
+from autograder.course.commands.report import cell_scores
 from autograder.course.coursedir import Course
+from autograder.course.notes import load_notes
 from autograder.course.runner.batch import grade_assignment
 from autograder.course.runner.executor import LocalExecutor
 from encoder_kit.cli import main
@@ -234,6 +236,45 @@ def test_the_report_shows_distributions_wrong_answers_and_flags(graded: Course) 
     text = (folder / "report.md").read_text()
     assert "gus: test-hw1-order-encoder-steps: AssertionError" in text
     assert "hal:" in text and "not valid JSON" in text
+
+
+def test_no_honest_sample_is_flagged_as_tampering(graded: Course, capsys) -> None:
+    """nbgrader stores a test cell's checksum before hidden tests are removed (nbgrader issue
+    1961); judged against the release, no sample (all honest) changed a locked cell."""
+    notes = load_notes(graded, HW1)
+    tampering = {s: [n.text for n in v if n.kind == "tampering"] for s, v in notes.items()}
+    assert not any(tampering.values()), tampering
+    capsys.readouterr()
+    assert main(["course", "grade", HW1, "--course", str(graded.root), "--student", "ada",
+                 "--force", "--json"]) == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)  # stdout holds the JSON alone; progress went to stderr
+    assert summary["graded"] == ["ada"] and summary["failed"] == {}
+    assert "tampering" not in summary["note_counts"]
+    assert "grading hw1-pipeline" in captured.err
+
+
+def test_the_report_shows_item_statistics_that_agree_with_the_gradebook(graded: Course) -> None:
+    assert main(["course", "report", HW1, "--course", str(graded.root)]) == 0
+    folder = graded.root / "reports" / HW1
+    items = {row["item"]: row for row in json.loads((folder / "item_statistics.json").read_text())}
+    assert set(items) == {"hw1-order-encoder-steps", "hw1-choice-two-stages",
+                          "hw1-numeric-special-tokens", "hw1-choice-sentence-vector"}
+    # facility = mean share of the points, the gradebook's per-cell scores over the 8 samples
+    for item, (_, shares) in cell_scores(graded, HW1).items():
+        name = item.removeprefix("test-")
+        if name in items:
+            assert items[name]["facility"] == pytest.approx(sum(shares) / len(shares), abs=1e-3)
+            assert items[name]["n"] == len(EXPECTED)
+    # the two-stages question: every student who drew ben's version chose one of its options
+    shares = items["hw1-choice-two-stages"]["option_shares"]
+    ben_version = drawn("hw1-choice-two-stages", "ben").id
+    assert shares[f"{ben_version}/{BEN_WRONG}"] > 0
+    ordering = items["hw1-order-encoder-steps"]
+    assert ordering["first_wrong_step"] == BEN_SWAPPED[2]  # ben's step placed too early
+    assert (folder / "item_statistics.png").read_bytes()[:4] == b"\x89PNG"
+    text = (folder / "report.md").read_text()
+    assert "## Item statistics" in text and "discr." in text
 
 
 def test_nbgrader_and_the_formgrader_api_still_read_the_course(graded: Course) -> None:

@@ -318,6 +318,23 @@ def test_ordering_scrambled_is_clean(tmp_path: Path) -> None:
     assert lint(tmp_path, [ordering(["pool", "split", "classify", "lookup", "encode"], KEY)]) == []
 
 
+def test_ordering_ids_numbered_in_key_order(tmp_path: Path) -> None:
+    key = ["o1", "l2", "u3", "y5", "d6"]
+    findings = lint(tmp_path, [ordering(["u3", "d6", "o1", "y5", "l2"], key)])
+    assert rules(findings) == ["ordering-id-order"] and findings[0].failing
+
+
+def test_ordering_ids_alphabetical_in_key_order(tmp_path: Path) -> None:
+    key = ["a-split", "b-lookup", "c-encode", "d-pool"]
+    findings = lint(tmp_path, [ordering(["c-encode", "a-split", "d-pool", "b-lookup"], key)])
+    assert rules(findings) == ["ordering-id-order"]
+
+
+def test_ordering_ids_with_shuffled_numbers_are_clean(tmp_path: Path) -> None:
+    key = ["o5", "l9", "u2", "y7", "d1"]
+    assert lint(tmp_path, [ordering(["u2", "d1", "o5", "y7", "l9"], key)]) == []
+
+
 def test_ordering_of_two_is_always_shown_reversed(tmp_path: Path) -> None:
     findings = lint(tmp_path, [ordering(["lookup", "split"], ["split", "lookup"])])
     assert rules(findings) == ["ordering-shown-in-key-order"]

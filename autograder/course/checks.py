@@ -42,8 +42,8 @@ enter the kernel (see :mod:`autograder.course.scoring`).
 
 The bars were set by measurement (benchmarks/bench_course_bars.py, figures in
 benchmarks/RESULTS.md): every reasonable head on all 300 messages clears the accuracy bar
-by 2.7 to 5.3 points, the default head trained on 50 messages misses it (85.9 % on average
-over ten draws); the reference tagger clears its bar by 6 points.
+by 2.7 to 5.3 points, the default head trained on 50 random messages misses it (85.9 % on
+average over ten draws); the reference tagger clears its bar by 6 points.
 
 >>> saved = os.environ.pop(HIDDEN_DATA_ENV, None)
 >>> hidden_data_dir()

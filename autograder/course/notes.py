@@ -140,7 +140,8 @@ def save_notes(course: Any, assignment: str,
                notes: Mapping[str, Iterable[Note | str]]) -> Path | None:
     """Merge ``notes`` into the saved ones (atomically); the file, or None when empty."""
     merged = load_notes(course, assignment)
-    merged.update({k: [Note.of(n) for n in v] for k, v in notes.items() if v})
+    # a student graded again without notes loses the old ones (an empty list replaces)
+    merged.update({k: [Note.of(n) for n in v] for k, v in notes.items()})
     merged = {k: v for k, v in merged.items() if v}
     if not merged:
         return None

@@ -147,6 +147,11 @@ RULES: dict[str, Rule] = {
             "an ordering's items are written in key order (the file gives the answer away)",
         ),
         Rule(
+            "ordering-id-order",
+            "error",
+            "an ordering's item ids sort in key order (their numbers or their letters)",
+        ),
+        Rule(
             "ordering-shown-in-key-order",
             "error",
             "a student is shown the items in key order (or always in reverse key order)",
@@ -650,6 +655,7 @@ def _check_ordering(run: _Run, file: str, question: Any) -> None:
                     "scramble the items further",
                     "warning",
                 )
+    _check_ordering_ids(run, file, question.id, key.linearize([]))
     variants = [None] + [
         make_variant(question, "lint", "lint", f"student-{n}") for n in range(VIEW_SAMPLES)
     ]
@@ -679,6 +685,26 @@ def _check_ordering(run: _Run, file: str, question: Any) -> None:
             "every sampled student is shown the items in reverse key order",
             "add items so that the shown order says nothing about the key",
         )
+
+
+def _check_ordering_ids(run: _Run, file: str, question_id: str, key: Sequence[str]) -> None:
+    """Ids are shown to students: ids whose numbers rise (or fall) along the key, or that
+    sort alphabetically in key order, give the order away (``o1 l2 u3 ...``)."""
+    if len(key) < 3:
+        return
+    numbers = [re.findall(r"\d+", item) for item in key]
+    if all(len(found) == 1 for found in numbers):
+        values = [int(found[0]) for found in numbers]
+        if values in (sorted(values), sorted(values, reverse=True)) and len(set(values)) > 2:
+            run.add(file, question_id, "ordering-id-order",
+                    f"the numbers in the item ids follow the key ({' '.join(key)})",
+                    "give the steps ids whose numbers do not follow the order (e.g. shuffled "
+                    "digits) or descriptive ids")
+            return
+    if list(key) in (sorted(key), sorted(key, reverse=True)):
+        run.add(file, question_id, "ordering-id-order",
+                f"the item ids sort alphabetically in key order ({' '.join(key)})",
+                "rename the steps so that sorting their ids says nothing about the order")
 
 
 # ----------------------------------------------------------------------------- variant draws

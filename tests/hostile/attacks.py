@@ -555,3 +555,189 @@ def other_kernel(nb: nbformat.NotebookNode, context: Context) -> None:
     nb.metadata["kernelspec"] = {"name": "ir", "display_name": "R", "language": "R"}
     nb.metadata["language_info"] = {"name": "R", "version": "4.3.0"}
 
+
+
+# -- attacks on the sandbox itself ---------------------------------------------------------
+# Each cell tries one way out of the sandbox. Blocked, it prints why and the notebook goes
+# on (8 points for ada). Should the attack work, the cell says BREACHED and ends the kernel
+# at once, so the submission gets 6, not 8: the kind's exact score is the assertion.
+def _breach_cell(body: str) -> str:
+    """A cell running ``body`` (which sets ``breached``) and ending the kernel if it did."""
+    inner = "\n".join("    " + line for line in dedent(body).strip().splitlines())
+    return (
+        "import ctypes, errno, os, sys\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "breached = False\n"
+        "try:\n" + inner + "\n"
+        "except Exception as error:  # blocked\n"
+        "    print('blocked:', type(error).__name__, error)\n"
+        "print('BREACHED' if breached else 'held')\n"
+        "if breached:\n"
+        "    sys.stdout.flush()\n"
+        "    os._exit(0)\n")
+
+
+SANDBOX_ATTACKS = {
+    # ptrace the grader (the kernel's parent) and a sibling (a child of the kernel)
+    "ptrace_grader": """
+        grader = os.getppid()
+        breached = libc.ptrace(16, grader, None, None) == 0  # PTRACE_ATTACH
+        sibling = os.fork()
+        if sibling == 0:
+            import time
+            time.sleep(30)
+            os._exit(0)
+        breached = breached or libc.ptrace(0x4206, sibling, None, None) == 0  # SEIZE
+        os.kill(sibling, 9)
+        os.waitpid(sibling, 0)
+        """,
+    "proc_mem_environ": """
+        grader = os.getppid()
+        for name in ("environ", "mem"):
+            try:
+                with open(f"/proc/{grader}/{name}", "rb") as handle:
+                    data = handle.read(4096)
+                breached = breached or bool(data)
+            except OSError as error:
+                print(name, error.strerror)
+        """,
+    "process_vm_readv": """
+        class Iovec(ctypes.Structure):
+            _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+        buffer = ctypes.create_string_buffer(64)
+        local = Iovec(ctypes.cast(buffer, ctypes.c_void_p), 64)
+        remote = Iovec(0x400000, 64)
+        got = libc.process_vm_readv(os.getppid(), ctypes.byref(local), 1,
+                                    ctypes.byref(remote), 1, 0)
+        print("process_vm_readv:", got, os.strerror(ctypes.get_errno()))
+        breached = got > 0 or ctypes.get_errno() not in (errno.EPERM, errno.ESRCH)
+        """,
+    "unshare_user": """
+        got = libc.unshare(0x10000000 | 0x00020000)  # CLONE_NEWUSER | CLONE_NEWNS
+        print("unshare:", got, os.strerror(ctypes.get_errno()))
+        breached = got == 0
+        """,
+    "setns_saved": """
+        for pid in (1, os.getppid()):
+            try:
+                fd = os.open(f"/proc/{pid}/ns/mnt", os.O_RDONLY)
+            except OSError as error:
+                print("open", pid, error.strerror)
+                continue
+            breached = breached or libc.setns(fd, 0) == 0
+            print("setns:", os.strerror(ctypes.get_errno()))
+        """,
+    "mount_over_answers": """
+        target = os.path.abspath("encoder-kit-answers.json").encode()
+        fake = b"/tmp/fake-answers.json"
+        open(fake, "w").write("{}")
+        got = libc.mount(fake, target, None, 4096, None)  # MS_BIND
+        got2 = libc.mount(b"tmpfs", b"/tmp", b"tmpfs", 0, None)
+        print("mount:", got, got2, os.strerror(ctypes.get_errno()))
+        breached = got == 0 or got2 == 0
+        """,
+    "io_uring_write": """
+        params = ctypes.create_string_buffer(120)
+        fd = libc.syscall(425, 8, params)  # io_uring_setup
+        print("io_uring_setup:", fd, os.strerror(ctypes.get_errno()))
+        breached = fd >= 0
+        """,
+    "memfd_exec": """
+        import subprocess
+        fd = os.memfd_create("tool", 0)
+        os.write(fd, open("/bin/sh", "rb").read())
+        shell = f"/proc/self/fd/{fd}"
+        run = subprocess.run(
+            [shell, "-c", "echo x > /etc/ekh-pwned && echo WROTE; "
+                          "cat /proc/$PPID/environ >/dev/null 2>&1; "
+                          "exec 3<>/dev/tcp/1.1.1.1/53 2>/dev/null && echo NET"],
+            pass_fds=(fd,), capture_output=True, text=True, timeout=20)
+        print("memfd shell:", run.returncode, run.stdout.strip(), run.stderr[-200:])
+        breached = "WROTE" in run.stdout or "NET" in run.stdout
+        """,
+    "raw_netlink_socket": """
+        import socket
+        for family, kind, proto in ((socket.AF_NETLINK, socket.SOCK_RAW, 0),
+                                    (socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP),
+                                    (socket.AF_PACKET, socket.SOCK_RAW, 0),
+                                    (socket.AF_INET, socket.SOCK_STREAM, 0)):
+            try:
+                socket.socket(family, kind, proto).close()
+                print("opened", family)
+                breached = True
+            except OSError as error:
+                print(family, error.strerror)
+        """,
+    "cache_hard_link": """
+        cache = os.environ.get("ENCODER_KIT_CACHE") or os.path.expanduser(
+            "~/.cache/encoder-kit")
+        files = [os.path.join(root, name) for root, _, names in os.walk(cache)
+                 for name in names][:1]
+        for path in files:
+            try:
+                os.link(path, "cache-link")
+                with open("cache-link", "ab") as handle:
+                    handle.write(b"poison")
+                breached = True
+            except OSError as error:
+                print("link:", error.strerror)
+        print("cache files:", len(files))
+        """,
+    "fill_tmp_shm": """
+        block = b"\\x00" * (8 * 2**20)
+        for folder in ("/tmp", "/dev/shm"):
+            written, paths = 0, []
+            try:
+                while written < 3 * 2**30:  # guard: 3 GB at most
+                    paths.append(os.path.join(folder, f"filler-{len(paths)}"))
+                    with open(paths[-1], "wb") as handle:  # files of 48 MB (the size cap)
+                        for _ in range(6):
+                            handle.write(block)
+                            handle.flush()
+                            written += len(block)
+            except OSError as error:
+                print(folder, "full at", written // 2**20, "MB:", error.strerror)
+            finally:
+                for path in paths:
+                    if os.path.exists(path):
+                        os.remove(path)
+            breached = breached or written >= 3 * 2**30
+        """,
+}
+
+
+def _sandbox_attack(name: str):
+    def cell(context: Context) -> str:
+        return _breach_cell(SANDBOX_ATTACKS[name])
+
+    cell.__name__ = name
+    return cell
+
+
+ptrace_grader = _sandbox_attack("ptrace_grader")
+proc_mem_environ = _sandbox_attack("proc_mem_environ")
+process_vm_readv = _sandbox_attack("process_vm_readv")
+unshare_user = _sandbox_attack("unshare_user")
+setns_saved = _sandbox_attack("setns_saved")
+mount_over_answers = _sandbox_attack("mount_over_answers")
+io_uring_write = _sandbox_attack("io_uring_write")
+memfd_exec = _sandbox_attack("memfd_exec")
+raw_netlink_socket = _sandbox_attack("raw_netlink_socket")
+cache_hard_link = _sandbox_attack("cache_hard_link")
+fill_tmp_shm = _sandbox_attack("fill_tmp_shm")
+
+
+def hold_pipe(context: Context) -> str:
+    """A daemon that keeps every descriptor (the grader's pipe among them) and outlives
+    the kernel, which then ends itself: the grader must not wait for the pipe to close."""
+    return f"""
+        import os, time
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                {_name_me(context, "pipe")}
+                time.sleep(120)
+            os._exit(0)
+        time.sleep(0.5)
+        os._exit(0)
+        """

@@ -117,9 +117,10 @@ def summary_json(summary: Any, code: int) -> dict[str, Any]:
         "assignment": summary.assignment, "exit_code": code,
         "graded": list(summary.graded), "skipped": list(summary.skipped),
         "failed": dict(summary.failed), "interrupted": summary.interrupted,
+        "flagged": dict(getattr(summary, "flagged", {})),
         "note_counts": count_kinds(summary.notes),
         "notes": {student: [Note.of(n).to_json() for n in notes]
-                  for student, notes in summary.notes.items()},
+                  for student, notes in summary.notes.items() if notes},
         "notes_file": str(summary.notes_file) if summary.notes_file else None,
         "gradebook": summary.gradebook,
     }
@@ -176,6 +177,9 @@ def _run(args: argparse.Namespace, report: dict[str, Any] | None = None) -> int:
           f"{len(summary.skipped)} already graded; {len(summary.failed)} failed")
     for student, why in summary.failed.items():
         print(f"  NOT graded: {student}: {why}")
+    for student, reasons in getattr(summary, "flagged", {}).items():
+        for why in reasons:
+            print(f"  recorded as 0 (could not be graded): {student}: {why}")
     kinds = count_kinds(summary.notes)
     if kinds:
         print("  notes: " + ", ".join(f"{count} {kind}" for kind, count in kinds.items()))

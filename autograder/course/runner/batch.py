@@ -53,6 +53,8 @@ class GradeSummary:
     gradebook: str = ""
     notes: dict[str, list[Note]] = field(default_factory=dict)  # by student
     notes_file: Path | None = None
+    # recorded with 0 and flagged: {student: [why, per notebook]} (see runner.unreadable)
+    flagged: dict[str, list[str]] = field(default_factory=dict)
 
 
 # seconds past the notebook limit before the whole grading process is killed: the kernel
@@ -160,8 +162,8 @@ def grade_assignment(
 
 def _take(course: Course, job: Job, finished: Any, summary: GradeSummary, bar: Any) -> None:
     outcome: Outcome | None = finished.value if finished.ok else None
-    if outcome is not None and outcome.notes:
-        summary.notes[job.student] = list(outcome.notes)
+    if outcome is not None and (outcome.notes or outcome.ok):
+        summary.notes[job.student] = list(outcome.notes)  # graded again: replaces the old
     if outcome is None:
         summary.failed[job.student] = finished.message.strip().splitlines()[0] if (
             finished.message.strip()) else "the grading process failed"
@@ -177,6 +179,8 @@ def _take(course: Course, job: Job, finished: Any, summary: GradeSummary, bar: A
         else:
             summary.graded.append(job.student)
             summary.seconds[job.student] = outcome.seconds
+            if getattr(outcome, "flagged", None):
+                summary.flagged[job.student] = list(outcome.flagged.values())
     if job.student in summary.failed:
         bar.write(f"  {job.student}: NOT graded: {summary.failed[job.student]}")
     bar.update(1)

@@ -47,6 +47,8 @@ from autograder.course.sandbox.kernel_view import KernelView, kernel_view
 from autograder.course.sandbox.limits import Limits
 from autograder.course.scoring import ScoreGradeCells
 
+from . import unreadable
+from .unreadable import REFUSAL
 from .warmup import WORKER_DB_URL
 
 KERNELS = ("sandboxed", "subprocess")
@@ -97,6 +99,8 @@ class Outcome:
     log: str = ""
     seconds: float = 0.0
     notes: list[Note] = field(default_factory=list)  # by kind, for the instructor's report
+    # notebooks recorded with 0 because they could not be graded: {name: why}
+    flagged: dict[str, str] = field(default_factory=dict)
 
 
 def _preprocessors(configured: list[Any], kernel: str) -> list[Any]:
@@ -130,8 +134,7 @@ _REASONS = re.compile(r"NotJSONError|MissingEntry|metadata|multiple times|not va
                       r"Unreadable|JSONDecodeError|SchemaError|ValidationError")
 
 
-class _Unreadable(ValueError):
-    """A submitted notebook that is not a notebook."""
+
 
 
 def _drop_links(folder: Path) -> None:
@@ -142,20 +145,6 @@ def _drop_links(folder: Path) -> None:
             path.unlink()
             _notes.append(f"the submission held a symbolic link, removed before grading: "
                           f"{path.relative_to(folder)}")
-
-
-def _unreadable(folder: Path) -> str:
-    """Why a submitted notebook cannot be read ('' when every one can)."""
-    import nbformat
-
-    for path in sorted(folder.glob("*.ipynb")):
-        try:
-            nbformat.read(path, as_version=4)
-        except Exception as error:  # any reason: the student's file is broken
-            return (f"{path.name} is not a readable notebook ({type(error).__name__}: "
-                    f"{str(error)[:200]}); ask the student to download it from Jupyter again "
-                    "(File > Download) and resubmit")
-    return ""
 
 
 def _private_course(job: Job, view: KernelView) -> tuple[Path, Any]:
@@ -233,6 +222,46 @@ def _one_thread_each() -> None:
         pass
 
 
+def _flag(job: Job, root: Path, outcome: Outcome, broken: dict[str, str]) -> None:
+    """Record what could not be graded with 0 and a flag (see :mod:`.unreadable`): the
+    unreadable notebooks, or every notebook when nbgrader failed on the submission. A
+    kernel that refused to run unconfined stays a failure: nothing is recorded."""
+    if REFUSAL in outcome.error or REFUSAL in outcome.log:
+        return
+    db_url = f"sqlite:///{root / 'gradebook.db'}"
+    try:
+        names = unreadable.assignment_notebooks(db_url, job.course_id, job.assignment)
+    except Exception:  # noqa: BLE001 - no gradebook to read: leave it a failure
+        return
+    reasons = {Path(name).stem: why for name, why in broken.items()}
+    if not outcome.ok:
+        why = outcome.error.strip().splitlines()[0] if outcome.error.strip() else (
+            "the grader failed on this submission")
+        reasons = {name: reasons.get(name, f"not graded: {why[:600]}") for name in names}
+    release = Path(job.source).parent.parent / "release" / job.assignment
+    submitted = Path(job.submission)
+    for name, why in reasons.items():
+        scores = unreadable.zero_scores(db_url, job.course_id, job.assignment, name, why)
+        if scores is None:
+            continue
+        outcome.notebooks[name] = scores
+        raw = submitted / f"{name}.ipynb"
+        try:
+            data = raw.read_bytes() if raw.is_file() and not raw.is_symlink() else None
+        except OSError:
+            data = None
+        for file, content in unreadable.placeholder(release, name, why, data).items():
+            outcome.files[file] = (content, 0o644)
+        outcome.flagged[name] = why
+        outcome.notes.append(Note.of(why if "not a readable notebook" in why else
+                                     f"{name}.ipynb could not be graded, recorded with 0 "
+                                     f"points (cannot be read by the grader): {why}",
+                                     "unreadable"))
+    if outcome.flagged and not outcome.ok:
+        outcome.ok, outcome.error = True, ""
+    outcome.notes = list(dict.fromkeys(outcome.notes))
+
+
 def run_job(job: Job) -> Outcome:
     """Grade one submission in a private course; never raises for a bad notebook."""
     start = time.perf_counter()
@@ -265,21 +294,22 @@ def run_job(job: Job) -> Outcome:
     outcome = Outcome(job.student, job.assignment, ok=False)
     nbgrader_log = logging.getLogger("traitlets")
     nbgrader_log.addHandler(handler)
+    submitted = root / "submitted" / job.student / job.assignment
+    broken = unreadable.unreadable_notebooks(submitted)
     try:
-        unreadable = _unreadable(root / "submitted" / job.student / job.assignment)
-        if unreadable:
-            raise _Unreadable(unreadable)
-        converter.start()
-    except _Unreadable as error:
-        outcome.error = f"not graded: {error}"
+        unreadable.set_aside(submitted, list(broken), Path(job.scratch) / "unreadable")
+        if any(submitted.glob("*.ipynb")) or not broken:
+            converter.start()
+            outcome.timestamp, outcome.notebooks = _scores(coursedir.db_url, job.course_id,
+                                                           job)
+            graded = Path(coursedir.format_path(coursedir.autograded_directory, job.student,
+                                                job.assignment))
+            outcome.files = _files(graded)
+        else:  # nothing nbgrader can read: the submission's time, from its folder
+            outcome.timestamp = coursedir.get_existing_timestamp(str(submitted))
+        outcome.ok = True
     except Exception as error:  # nbgrader reports per-submission failures this way
         outcome.error = f"nbgrader could not grade it ({type(error).__name__}: {error})"
-    else:
-        outcome.timestamp, outcome.notebooks = _scores(coursedir.db_url, job.course_id, job)
-        graded = Path(coursedir.format_path(coursedir.autograded_directory, job.student,
-                                            job.assignment))
-        outcome.files = _files(graded)
-        outcome.ok = True
     finally:
         converter.log.removeHandler(handler)
         nbgrader_log.removeHandler(handler)
@@ -301,5 +331,6 @@ def run_job(job: Job) -> Outcome:
     if not outcome.ok and outcome.log:
         errors = [line for line in outcome.log.splitlines() if line.startswith("[ERROR]")]
         outcome.error += "\n" + "\n".join(errors[-5:])
+    _flag(job, root, outcome, broken)
     outcome.seconds = time.perf_counter() - start
     return outcome

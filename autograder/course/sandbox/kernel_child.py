@@ -82,7 +82,9 @@ def main(requests: int, messages: int, spec: Any) -> None:
             workdir=spec.workdir, keep_fds=[requests, messages],
             file_bytes=max(spec.limits.output_bytes, 64 * 2**20), hide=spec.hide,
             expose=spec.expose, overlay=spec.overlay,
-            tmp_bytes=int(spec.limits.memory_mb * 2**20))
+            # /tmp and /dev/shm each a quarter of the memory limit: filling both stops at
+            # "no space left" well before the memory limit (tmpfs pages are the group's)
+            tmp_bytes=int(spec.limits.memory_mb * 2**20 / 4))
         os.environ.update({"MPLCONFIGDIR": "/tmp/.matplotlib", "TQDM_DISABLE": "1"})
         for name, value in spec.environment.items():
             if value is None:

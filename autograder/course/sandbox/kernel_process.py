@@ -82,6 +82,7 @@ class KernelProcess:
         self.started = 0.0
         self._to_child = self._from_child = -1
         self._buffer = b""
+        self._status: int | None = None  # the kernel's wait status once it has ended
 
     # -- parent ------------------------------------------------------------------------
     def start(self) -> None:
@@ -179,15 +180,28 @@ class KernelProcess:
         if self.group is not None and self.group.memory_exceeded():
             return (f"the notebook used more than {self.limits.memory_mb:g} MB of memory "
                     "(the memory limit)")
-        try:
-            done, status = os.waitpid(self.pid, os.WNOHANG)
-        except ChildProcessError:
+        status = self._ended()
+        done = status is not None
+        if status is None:
             return default
         if done and os.WIFSIGNALED(status):
             return f"the kernel was killed by signal {os.WTERMSIG(status)}"
         if done and os.WIFEXITED(status):
             return f"the kernel process exited (code {os.WEXITSTATUS(status)})"
         return default
+
+    def _ended(self) -> int | None:
+        """The kernel's wait status when it has ended (reaped once, remembered), else None.
+        A process the notebook started may hold the pipe open after the kernel died: the
+        grader must not wait for an end of file that never comes."""
+        if self._status is None and self.pid:
+            try:
+                done, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                return None
+            if done:
+                self._status = status
+        return self._status
 
     def _read_frame(self, deadline: float, budget: float = 2**30) -> dict[str, Any]:
         while True:
@@ -226,6 +240,8 @@ class KernelProcess:
                 over = self._over_limit()
                 if over:
                     raise KernelStopped(over)
+                if self._ended() is not None:  # gone, though something holds its pipe
+                    raise KernelStopped(self._why_gone("the kernel process ended"))
 
     def kill(self) -> None:
         """Kill the kernel and every process it started."""
@@ -233,10 +249,11 @@ class KernelProcess:
             self.group.kill_all()
         if self.pid:
             confine.kill_tree(self.pid)
-            try:
-                os.waitpid(self.pid, 0)
-            except ChildProcessError:
-                pass
+            if self._status is None:
+                try:
+                    os.waitpid(self.pid, 0)
+                except ChildProcessError:
+                    pass
         self.pid = 0
 
     def stop(self) -> None:
