@@ -45,11 +45,14 @@ def nbgrader_points(results: Iterable[Result]) -> float:
     return round(min(earned, sum(result.max_points for result in found)), 6)
 
 
-def gradescope_results(results: Iterable[Result], *, output: str = "") -> dict[str, Any]:
+def gradescope_results(results: Iterable[Result], *, output: str = "",
+                       penalty: float = 0.0) -> dict[str, Any]:
     """Gradescope's ``results.json`` data: ``score`` and one test per result.
 
     Each test has ``name``, ``score``, ``max_score``, ``output`` (the student feedback) and
-    ``visibility``. Details and flags stay out: they are for the instructor.
+    ``visibility``. Details and flags stay out: they are for the instructor. A late
+    ``penalty`` (points) is taken off the total, never below 0, and said in ``output``:
+    Gradescope takes the top-level ``score`` over the sum of the tests.
     """
     found = _checked(results)
     tests = [
@@ -62,19 +65,25 @@ def gradescope_results(results: Iterable[Result], *, output: str = "") -> dict[s
         }
         for index, result in enumerate(found, 1)
     ]
-    data: dict[str, Any] = {"score": round(sum(r.points for r in found), 6), "tests": tests}
+    total = sum(r.points for r in found)
+    data: dict[str, Any] = {"score": round(max(0.0, total - penalty), 6), "tests": tests}
+    if penalty:
+        output = (f"Late submission: {penalty:g} point(s) taken off the {total:g} earned.\n"
+                  + output).strip()
     if output:
         data["output"] = output
     return data
 
 
 def write_gradescope_results(
-    results: Iterable[Result], path: str | os.PathLike[str] = "/autograder/results/results.json"
+    results: Iterable[Result], path: str | os.PathLike[str] = "/autograder/results/results.json",
+    *, penalty: float = 0.0,
 ) -> Path:
     """Write ``results.json`` (Gradescope's default location unless ``path`` is given)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(gradescope_results(results), indent=2), encoding="utf-8")
+    target.write_text(json.dumps(gradescope_results(results, penalty=penalty), indent=2),
+                      encoding="utf-8")
     return target
 
 

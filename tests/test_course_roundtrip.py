@@ -304,3 +304,36 @@ def test_the_source_solutions_earn_full_marks(assignment: str, tmp_path: Path) -
     with Gradebook(course.db_url, course.course_id) as gradebook:
         for submission in gradebook.assignment_submissions(assignment):
             assert submission.score == submission.max_score > 0, submission.student.id
+
+
+def test_explanations_are_released_only_after_the_due_date(graded: Course, capsys) -> None:
+    """``course feedback --with-explanations``: refused without a due date and before it
+    (nothing written), then each student sees the explanation of the version they drew."""
+    from datetime import datetime, timedelta
+
+    from nbgrader.api import Gradebook
+
+    from autograder.course.commands.feedback import TooEarlyError, feedback
+
+    page = graded.folder("feedback", "ada", HW1) / f"{HW1}.html"
+    page.unlink(missing_ok=True)
+    command = ["course", "feedback", HW1, "--course", str(graded.root), "--with-explanations"]
+    assert main(command) == 1
+    assert "has no due date" in capsys.readouterr().err and not page.exists()
+
+    def set_due(when: datetime) -> None:
+        with Gradebook(graded.db_url, graded.course_id) as gradebook:
+            gradebook.update_or_create_assignment(HW1, duedate=when)
+
+    now = datetime(2026, 1, 10, 12, 0)
+    set_due(now + timedelta(days=1))
+    with pytest.raises(TooEarlyError, match="due 2026-01-11 12:00"):
+        feedback(graded, HW1, with_explanations=True, now=now)
+    assert not page.exists()
+    set_due(now - timedelta(days=1))
+    feedback(graded, HW1, with_explanations=True, now=now)
+    text = html.unescape(page.read_text())
+    mine = " ".join(drawn("hw1-choice-two-stages", "ada").explanation.split())
+    assert "ek-explanation" in text and mine in " ".join(text.split())
+    feedback(graded, HW1)  # without the option: no explanation
+    assert "ek-explanation" not in page.read_text()

@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
-from traitlets import List, Unicode
+from traitlets import Bool, List, Unicode
 
 from .protocol import RESULT_MIME, is_test_cell
 
@@ -108,6 +108,10 @@ class ReadableResults(NbGraderPreprocessor):
                          "$ENCODER_KIT_QUESTION_PATH)").tag(config=True)
     course_id = Unicode("", help="The course id the variants are drawn with (default: "
                         "$ENCODER_KIT_COURSE)").tag(config=True)
+    with_explanations = Bool(False, help="Also show each question's explanation (the one of "
+                             "the student's own version). Only after the due date: "
+                             "`encoder-kit course feedback --with-explanations` checks it"
+                             ).tag(config=True)
 
     def preprocess_cell(self, cell: Any, resources: Any, index: int) -> tuple[Any, Any]:
         if not is_test_cell(cell):
@@ -124,7 +128,8 @@ class ReadableResults(NbGraderPreprocessor):
                 text = str(pending.pop().get("text", ""))
                 outputs += [_wrapped(o.get("text", "")) for o in pending]
                 pending = []
-                view = _student_view(record, who, self.question_path, self.course_id)
+                view = _student_view(record, who, self.question_path, self.course_id,
+                                     explanation=self.with_explanations)
                 outputs.append(_result_card(record, text, view))
             outputs += [_wrapped(o.get("text", "")) for o in pending]
             pending = []
@@ -149,8 +154,9 @@ def _wrapped(text: str) -> Any:
 
 
 def _student_view(record: Any, who: dict[str, Any], question_path: list[str],
-                  course_id: str) -> dict[str, Any]:
-    """The student's own view of the question (texts of steps, options, components)."""
+                  course_id: str, explanation: bool = False) -> dict[str, Any]:
+    """The student's own view of the question (texts of steps, options, components), with
+    the explanation of the student's own version under ``"explanation"`` when asked."""
     import os
     from pathlib import Path
 
@@ -168,7 +174,11 @@ def _student_view(record: Any, who: dict[str, Any], question_path: list[str],
             variant = make_variant(question, course_id or os.environ.get(COURSE_ENV) or "course",
                                    str(who.get("assignment") or ""),
                                    student or str(who.get("student") or ""))
-        return dict(question.student_view(variant))
+        view = dict(question.student_view(variant))
+        if explanation:
+            drawn = question.member(variant) if question.kind == "pool" else question
+            view["explanation"] = " ".join(str(getattr(drawn, "explanation", "") or "").split())
+        return view
     except Exception:  # an unknown question: the answer is shown as it was given
         return {"id": question_id}
 
@@ -199,10 +209,16 @@ def _result_card(record: dict[str, Any], text: str, view: dict[str, Any]) -> Any
         feedback_html = ("<div style='margin-top:6px'><b>Feedback</b></div>"
                          f"<div class='ek-feedback-text' style='{_WRAP}'>"
                          f"{html.escape(feedback.strip())}</div>")
+    explanation_html = ""
+    if view.get("explanation"):
+        explanation_html = ("<div style='margin-top:6px'><b>Explanation</b></div>"
+                            f"<div class='ek-explanation' style='{_WRAP}'>"
+                            f"{html.escape(view['explanation'])}</div>")
     card = (f"<div class='ek-result' style='border:1px solid #d0d7de;border-left:4px solid "
             f"{colour};padding:8px 12px;margin:4px 0;max-width:860px;line-height:1.45;"
             f"font-family:system-ui,sans-serif;font-size:14px'>"
             f"<div style='{_WRAP}'><b>{html.escape(title.rpartition(': ')[0] or title)}</b>"
             f" &mdash; <b class='ek-points' style='color:{colour}'>{round(result.points, 2):g}"
-            f" / {result.max_points:g} point(s)</b></div>{answer_html}{feedback_html}</div>")
+            f" / {result.max_points:g} point(s)</b></div>{answer_html}{feedback_html}"
+            f"{explanation_html}</div>")
     return new_output("display_data", data={"text/html": card, "text/plain": text})

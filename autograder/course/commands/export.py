@@ -9,8 +9,9 @@
   test per graded cell (score, maximum, the cell's printed feedback), made with
   ``autograder.exports.gradescope_results``.
 
-Every number comes from the gradebook (manual scores included), so the three agree with it
-and with each other. ::
+Every number comes from the gradebook (manual scores included) and late penalties are taken
+off as nbgrader's own CSV takes them off (``final_score``), so the three agree with it and
+with each other; ``--assignment`` limits all three. ::
 
     export(Course.open("exercises")).gradescope   # [.../gradescope/hw1-pipeline/ada/results.json, ...]
 """
@@ -85,23 +86,30 @@ def submission_results(course: Course, gradebook: Any, assignment: str, student:
     return results
 
 
-def _canvas(gradebook: Any, path: Path) -> None:
-    assignments = list(gradebook.assignments)
+def final_score(submission: Any) -> float:
+    """What the student finally gets: the score less the late penalty, never below 0 (the
+    ``score`` column of nbgrader's own CSV export)."""
+    penalty = float(submission.late_submission_penalty or 0)
+    return max(0.0, float(submission.score or 0) - penalty)
+
+
+def _canvas(gradebook: Any, path: Path, assignments: list[str] | None = None) -> None:
+    chosen = [a for a in gradebook.assignments if not assignments or a.name in assignments]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow([*CANVAS_FIXED, *(a.name for a in assignments)])
+        writer.writerow([*CANVAS_FIXED, *(a.name for a in chosen)])
         writer.writerow(["Points Possible", "", "", "", "", *(f"{a.max_score:g}"
-                                                              for a in assignments)])
+                                                              for a in chosen)])
         for student in gradebook.students:
             name = ", ".join(p for p in (student.last_name, student.first_name) if p)
             row = [name or student.id, "", student.id, student.id, ""]
-            for assignment in assignments:
+            for assignment in chosen:
                 try:
-                    score = gradebook.find_submission(assignment.name, student.id).score
+                    submission = gradebook.find_submission(assignment.name, student.id)
                 except Exception:  # no submission: an empty cell, not a zero
                     row.append("")
                 else:
-                    row.append(f"{score:.6g}")
+                    row.append(f"{final_score(submission):.6g}")
             writer.writerow(row)
 
 
@@ -122,7 +130,7 @@ def export(course: Course, folder: str | Path | None = None,
         plugin.to = str(report.grades_csv)
         plugin.assignment = list(assignments or [])
         plugin.export(gradebook)
-        _canvas(gradebook, report.canvas_csv)
+        _canvas(gradebook, report.canvas_csv, assignments)
         for assignment in gradebook.assignments:
             if assignments and assignment.name not in assignments:
                 continue
@@ -130,7 +138,9 @@ def export(course: Course, folder: str | Path | None = None,
                 student = submission.student.id
                 results = submission_results(course, gradebook, assignment.name, student)
                 target = out / "gradescope" / assignment.name / student / "results.json"
-                report.gradescope.append(write_gradescope_results(results, target))
+                penalty = float(submission.late_submission_penalty or 0)
+                report.gradescope.append(write_gradescope_results(results, target,
+                                                                  penalty=penalty))
     return report
 
 

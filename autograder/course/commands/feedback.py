@@ -20,6 +20,7 @@ import html
 import re
 import shutil
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from autograder.course.coursedir import Course, CourseError, scripts_on_path
@@ -43,7 +44,36 @@ class FeedbackReport:
     missing: list[str] = field(default_factory=list)
 
 
-def _feedback_config(course: Course) -> object:
+class TooEarlyError(CourseError):
+    """Explanations asked for before the due date (or with none set)."""
+
+
+def due_date(course: Course, assignment: str) -> datetime | None:
+    """The assignment's due date in the gradebook (naive UTC, as nbgrader keeps it)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course.course_id) as gradebook:
+        return gradebook.find_assignment(assignment).duedate
+
+
+def check_past_due(course: Course, assignment: str, now: datetime | None = None) -> datetime:
+    """The due date, when it has passed; ``TooEarlyError`` (naming the fix) otherwise."""
+    due = due_date(course, assignment)
+    if due is None:
+        raise TooEarlyError(
+            f"{assignment} has no due date, so explanations cannot be released after it: set "
+            f"one (nbgrader db assignment add {assignment} --duedate '2026-12-01 17:00:00 UTC')"
+            " and wait for it; nothing was written")
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    if now < due:
+        raise TooEarlyError(
+            f"{assignment} is due {due:%Y-%m-%d %H:%M} UTC: explanations give the answers "
+            "away, so they are released only after the due date (and after the last "
+            "extension); run this again then. Nothing was written")
+    return due
+
+
+def _feedback_config(course: Course, with_explanations: bool = False) -> object:
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.preprocessors import ClearMarkScheme, GetGrades
 
@@ -55,6 +85,7 @@ def _feedback_config(course: Course) -> object:
                                              CSSHTMLHeaderPreprocessor]
     config.ReadableResults.question_path = [str(p) for p in course.question_path()]
     config.ReadableResults.course_id = course.course_id
+    config.ReadableResults.with_explanations = with_explanations
     return config
 
 
@@ -87,9 +118,11 @@ def _shown_text(notebook: Path, course: Course | None = None) -> str:
     return "\n".join(parts)
 
 
-def scan_feedback(course: Course, assignment: str, students: list[str]) -> list[str]:
+def scan_feedback(course: Course, assignment: str, students: list[str],
+                  keys_allowed: bool = False) -> list[str]:
     """Every leak in the feedback of ``students``: keys, explanations, hidden-test code or
-    markers, hidden data (the students' own answers are not counted)."""
+    markers, hidden data (the students' own answers are not counted). ``keys_allowed``
+    (explanations released after the due date) skips the keys and explanations only."""
     from encoder_kit.questions.leaks import leaks_in_text
 
     questions = course.graded_questions()
@@ -99,8 +132,9 @@ def scan_feedback(course: Course, assignment: str, students: list[str]) -> list[
         for notebook in sorted(course.folder("autograded", student, assignment).glob("*.ipynb")):
             where = str(course.folder("feedback", student, assignment) / notebook.stem) + ".html"
             text = _shown_text(notebook, course)
-            found = {leak.question_id for leak in leaks_in_text(text, where, questions,
-                                                                include_feedback=False)}
+            found = set() if keys_allowed else {
+                leak.question_id for leak in leaks_in_text(text, where, questions,
+                                                           include_feedback=False)}
             problems += [f"{where}: holds the explanation or key of graded question {qid!r}"
                          for qid in sorted(found)]
             flat = " ".join(text.split())
@@ -117,12 +151,19 @@ def scan_feedback(course: Course, assignment: str, students: list[str]) -> list[
     return problems
 
 
-def feedback(course: Course, assignment: str) -> FeedbackReport:
-    """Write feedback for every autograded submission of ``assignment``, then check it."""
+def feedback(course: Course, assignment: str, with_explanations: bool = False,
+             now: datetime | None = None) -> FeedbackReport:
+    """Write feedback for every autograded submission of ``assignment``, then check it.
+
+    ``with_explanations`` adds each question's explanation (the student's own version's),
+    and is refused (``TooEarlyError``, nothing written) before the due date or without one.
+    """
     from nbgrader.apps import NbGraderAPI
 
     scripts_on_path()
     course.source(assignment)
+    if with_explanations:
+        check_past_due(course, assignment, now)
     report = FeedbackReport(assignment)
     graded = {s for s in course.submissions(assignment)
               if course.folder("autograded", s, assignment).is_dir()}
@@ -130,14 +171,14 @@ def feedback(course: Course, assignment: str) -> FeedbackReport:
     if not graded:
         raise CourseError(f"no autograded submissions of {assignment!r}: grade them first "
                           f"(encoder-kit course grade {assignment})")
-    config = _feedback_config(course)
+    config = _feedback_config(course, with_explanations)
     api = NbGraderAPI(course.coursedir(), config=config)
     outcome = api.generate_feedback(assignment, force=True)
     if not outcome.get("success"):
         detail = (outcome.get("error") or outcome.get("log") or "").strip()[-3000:]
         raise CourseError(f"nbgrader generate_feedback failed for {assignment}:\n{detail}")
     written = [course.folder("feedback", s, assignment) for s in sorted(graded)]
-    problems = scan_feedback(course, assignment, sorted(graded))
+    problems = scan_feedback(course, assignment, sorted(graded), keys_allowed=with_explanations)
     if problems:
         for folder in written:
             shutil.rmtree(folder, ignore_errors=True)
@@ -153,11 +194,13 @@ def feedback(course: Course, assignment: str) -> FeedbackReport:
 def run(args: argparse.Namespace) -> int:
     """``encoder-kit course feedback ASSIGNMENT``"""
     course = open_course(args)
-    report = feedback(course, args.assignment)
+    report = feedback(course, args.assignment, with_explanations=args.with_explanations)
     count = sum(len(files) for files in report.files.values())
     print(f"feedback for {args.assignment}: {count} file(s) for {len(report.files)} "
           f"student(s), hidden test code removed, public and hidden results labelled, "
-          f"checked for keys and hidden data -> "
+          + ("with each question's explanation (past the due date), checked for hidden data"
+             if args.with_explanations else "checked for keys and hidden data")
+          + " -> "
           f"{where(course.folder('feedback'))}/<student>/{args.assignment}/")
     if report.missing:
         print(f"  not autograded yet, so no feedback: {', '.join(report.missing)}")
@@ -168,4 +211,6 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     p = verbs.add_parser("feedback", parents=[common_parser()], help="feedback files per "
                          "student, hidden tests removed, public and hidden results labelled")
     p.add_argument("assignment")
+    p.add_argument("--with-explanations", action="store_true",
+                   help="add each question's explanation; refused before the due date")
     p.set_defaults(func=run)
