@@ -525,6 +525,9 @@ def plot(stats: Sequence[ItemStats], path: str | Path, title: str = "Item statis
     the axis, marked x. The PNG's ``Description`` holds ``describe_plot``'s text. Uses the
     Agg canvas directly, so it never changes the backend of the calling process.
     """
+    from encoder_kit.extras import require_extra
+
+    require_extra("course", ("matplotlib",), "the item-statistics plot")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

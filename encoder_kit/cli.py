@@ -19,9 +19,8 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
-from autograder.course.commands import add_course_parser
-
 from . import __version__
+from .extras import EXTRAS, MissingExtraError, missing_modules, require_extra
 
 DEFAULT_DEMO_SENTENCE = "I was charged twice for my subscription this month, please refund one."
 
@@ -48,9 +47,23 @@ def _add_questions(sub: argparse._SubParsersAction) -> None:
     lint.set_defaults(func=run_questions_lint)
 
 
+def _add_course(sub: argparse._SubParsersAction) -> None:
+    """``encoder-kit course``: the verbs of :mod:`autograder.course.commands` when the
+    ``[course]`` extra is installed; without it, a stand-in that says how to install it (the
+    rest of the command line works on the light core)."""
+    if not missing_modules(EXTRAS["course"]):
+        from autograder.course.commands import add_course_parser
+
+        add_course_parser(sub)
+        return
+    p = sub.add_parser("course", help="the nbgrader course (needs encoder-kit[course])")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    p.set_defaults(func=lambda args: require_extra("course", what="encoder-kit course"))
+
+
 # the functions that add each subcommand's parser, in the order of the help
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_demo, _add_info, _add_questions, add_course_parser]
+    _add_demo, _add_info, _add_questions, _add_course]
 
 
 def _format_confusion(labels: Sequence[str], matrix) -> str:
@@ -148,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
+    except MissingExtraError as err:
+        print(f"encoder-kit {args.command}: error: {err}", file=sys.stderr)
+        return 1
     except (ValueError, TypeError, LookupError, OSError) as err:
         print(f"encoder-kit {args.command}: error: {err}", file=sys.stderr)
         return 1

@@ -149,6 +149,9 @@ def plot_comparison(table: Any, ax: Any = None) -> Any:
 
     Returns the matplotlib Axes. In a notebook: ``plot_comparison(compare(texts, labels))``.
     """
+    from .extras import require_extra
+
+    require_extra("widgets", ("matplotlib",), "plot_comparison")
     import matplotlib.pyplot as plt
 
     if ax is None:

@@ -204,6 +204,9 @@ def _pooled_layers(st: Any, texts: list[str], layers: Sequence[int],
 
 
 def _plot(table, ax, metric: str) -> None:
+    from .extras import require_extra
+
+    require_extra("widgets", ("matplotlib",), "probe_layers(..., plot=True)")
     import matplotlib.pyplot as plt  # lazy: only when plotting (slow, and it picks a backend)
 
     if ax is None:

@@ -2,8 +2,14 @@
 
 A plain nbgrader course: `nbgrader generate_assignment`, `autograde`, `generate_feedback`,
 `export` and the formgrader all work here. `encoder-kit course ...` adds what stock nbgrader
-lacks (parallel grading with fast kernels, a leak check at release, labelled feedback,
-exports and reports) on top of the same folders and the same gradebook.
+lacks (parallel grading in a sandboxed kernel, labelled feedback, exports, a Gradescope
+autograder and reports) on top of the same folders and the same gradebook. The leak check
+is part of nbgrader's own generate step (``CheckReleaseLeaks`` below), so every way of
+generating the student version runs it.
+
+nbgrader reads this file after the system and user ``nbgrader_config.py`` files (``jupyter
+--paths``); settings here win. This file needs encoder-kit importable by the Python that
+runs nbgrader and stops nbgrader, saying so, where it is not.
 
 Graded questions, hidden test data and the course id reach grading kernels through
 environment variables that this file sets (kernels inherit them).
@@ -27,14 +33,28 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from autograder.course.nbgrader_hooks import answers_file_kept, set_grading_identity
-from autograder.course.preprocessors import (
-    DropGradingRecords,
-    KeepStderrOffTheGrade,
-    LabelTests,
-    ReadableResults,
-)
-from autograder.course.released_cells import CheckReleasedCells
+try:
+    from autograder.course.nbgrader_hooks import (
+        CheckReleaseLeaks,
+        answers_file_kept,
+        set_grading_identity,
+    )
+    from autograder.course.preprocessors import (
+        DropGradingRecords,
+        KeepStderrOffTheGrade,
+        LabelTests,
+        ReadableResults,
+    )
+    from autograder.course.released_cells import CheckReleasedCells
+except ImportError as error:
+    # traitlets would only log this and nbgrader would go on with default settings: no leak
+    # check, no per-student variants, the students' answers files overwritten. Stop instead.
+    raise SystemExit(
+        f"this course needs encoder-kit, which the Python that runs nbgrader cannot import "
+        f"({error}). Install it into that environment (the one of `nbgrader` and the "
+        f"formgrader, e.g. the JupyterHub's): pip install 'encoder-kit[course]'"
+    ) from error
+from nbgrader.converters import GenerateAssignment
 
 c = get_config()  # noqa: F821 (nbgrader provides get_config)
 COURSE = Path(__file__).resolve().parent
@@ -63,6 +83,15 @@ c.ClearSolutions.code_stub = {"python": "# YOUR ANSWER HERE"}
 # (ScoreGradeCells, autograder.course.scoring). Their limits are traitlets: set them here
 # for the course, e.g. `c.SandboxedExecute.memory_mb = 2048`; the command's flags
 # (--timeout, --memory-mb, --max-processes, --max-output) override them per run.
+
+# Generate (nbgrader generate_assignment, the formgrader's Generate button, `encoder-kit
+# course release`): after nbgrader's own steps, refuse a student version that holds a key,
+# a solution, a hidden test or hidden data (nbgrader then removes the release folder).
+c.GenerateAssignment.preprocessors = [
+    *GenerateAssignment.class_traits()["preprocessors"].make_dynamic_default(),
+    CheckReleaseLeaks,
+]
+c.CheckReleaseLeaks.release_directory = str(COURSE / "release")
 
 # Autograde: tell each kernel whose submission it grades (per-student variants), keep the
 # student's widget answers (never overwrite them with a copy left in source/), and keep

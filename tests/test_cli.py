@@ -62,7 +62,7 @@ def test_the_course_commands_are_one_module_per_verb():
     from autograder.course.commands import VERBS
 
     assert [v.__name__.rpartition(".")[2] for v in VERBS] == [
-        "release", "warm_cache", "grade", "feedback", "export", "report", "gradebook", "demo",
-        "doctor"]
+        "init", "release", "warm_cache", "grade", "feedback", "export", "gradescope", "report",
+        "gradebook", "demo", "doctor"]
     for verb in VERBS:
         assert callable(verb.add_parser) and callable(verb.run)

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from autograder import Result
-from autograder.course.commands.export import _canvas, final_score
+from autograder.course.commands.results.export import _canvas, final_score
 from autograder.exports import gradescope_results
 
 

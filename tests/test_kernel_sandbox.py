@@ -12,8 +12,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.course.notes import take_notes
-from autograder.course.sandbox.cgroups import KernelGroup
 from autograder.course.sandbox.execute import SandboxedExecute
+from autograder.course.sandbox.layers.cgroups import KernelGroup
 from autograder.course.sandbox.limits import Limits
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform != "linux",

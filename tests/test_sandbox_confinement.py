@@ -38,14 +38,14 @@ PROBE_CELL = textwrap.dedent("""
         if not flags & os.ST_RDONLY:
             writable.append(point)
     try:
-        open("%s/planted", "w").write("x")
+        open("NOATIME_DIR/planted", "w").write("x")
         noatime_write = "written"
     except OSError as error:
         noatime_write = error.strerror
     print(json.dumps({"writable": writable, "noatime_write": noatime_write,
-                      "noatime_flag": bool(os.statvfs("%s").f_flag & os.ST_NOATIME),
+                      "noatime_flag": bool(os.statvfs("NOATIME_DIR").f_flag & os.ST_NOATIME),
                       "mine": open("mine.txt", "w").write("ok")}))
-""" % (NOATIME, NOATIME))
+""").replace("NOATIME_DIR", NOATIME)
 
 SCRIPT = textwrap.dedent("""
     import json, sys
@@ -56,15 +56,16 @@ SCRIPT = textwrap.dedent("""
 
     limits = Limits(cell_timeout=60, notebook_timeout=120, memory_mb=1000)
     step = SandboxedExecute.for_limits(limits)
-    nb = new_notebook(cells=[new_code_cell(open(sys.argv[1]).read())])
+    nb = new_notebook(cells=[new_code_cell(c) for c in json.load(open(sys.argv[1]))])
     try:
         nb, _ = step.preprocess(nb, {"metadata": {"path": sys.argv[2]}})
     except Exception as error:
         print(json.dumps({"error": f"{type(error).__name__}: {error}"}))
         raise SystemExit(0)
-    text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
-    errors = [o.get("evalue") for o in nb.cells[0].outputs if o["output_type"] == "error"]
-    print(json.dumps({"cell": text, "errors": errors,
+    texts = ["".join(o.get("text", "") for o in cell.outputs) for cell in nb.cells]
+    errors = [o.get("evalue") for cell in nb.cells for o in cell.outputs
+              if o["output_type"] == "error"]
+    print(json.dumps({"cell": texts[0], "cells": texts, "errors": errors,
                       "notes": [n.to_json() for n in take_notes()]}))
 """)
 
@@ -77,19 +78,20 @@ def _can_unshare() -> bool:
     return done.returncode == 0
 
 
-def _run_in_namespace(folder: Path, as_user: str) -> dict:
+def _run_in_namespace(folder: Path, as_user: str, cells: list[str] | None = None) -> dict:
     """Mount a noatime tmpfs at NOATIME in a private mount namespace, then run SCRIPT in a
     user namespace (``root``: uid 0 mapped in by ``unshare --user --map-root-user``;
-    ``nobody``: an unprivileged user, so the sandbox makes the user namespace itself)."""
-    (folder / "probe.py").write_text(PROBE_CELL)
+    ``unprivileged``: uid 1000 with no capabilities, by ``unshare --user --map-user=1000``,
+    so the sandbox makes a user namespace of its own, as for a grader that is not root;
+    its files stay readable whatever the interpreter's folder allows)."""
+    (folder / "probe.py").write_text(json.dumps(cells or [PROBE_CELL]))
     (folder / "script.py").write_text(SCRIPT)
     work = folder / "work"
     work.mkdir()
     if as_user == "root":
         inner = "exec unshare --user --map-root-user \"$@\""
     else:
-        os.chown(work, 65534, 65534)
-        inner = "exec setpriv --reuid 65534 --regid 65534 --clear-groups \"$@\""
+        inner = "exec unshare --user --map-user=1000 --map-group=1000 \"$@\""
     command = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
                f"mount -t tmpfs -o noatime,nodiratime,size=1m tmpfs {NOATIME} && {inner}",
                "sh", sys.executable, str(folder / "script.py"), str(folder / "probe.py"),
@@ -110,7 +112,7 @@ def folder():
 
 
 @pytest.mark.skipif(not _can_unshare(), reason="needs root and `unshare --user`")
-@pytest.mark.parametrize("as_user", ["root", "nobody"])
+@pytest.mark.parametrize("as_user", ["root", "unprivileged"])
 def test_every_mount_is_read_only_in_a_user_namespace(folder, as_user):
     result = _run_in_namespace(folder, as_user)
     assert "error" not in result, result
@@ -124,7 +126,7 @@ def test_every_mount_is_read_only_in_a_user_namespace(folder, as_user):
 
 
 def test_the_flag_table_keeps_every_atime_flag():
-    from autograder.course.sandbox import confine
+    from autograder.course.sandbox.layers import confine
 
     flags = {os.ST_NOATIME: confine.MS_NOATIME, os.ST_NODIRATIME: confine.MS_NODIRATIME,
              os.ST_RELATIME: confine.MS_RELATIME, os.ST_NOEXEC: confine.MS_NOEXEC}
@@ -139,9 +141,9 @@ def test_a_machine_that_cannot_confine_refuses_unless_allowed(monkeypatch):
     from nbformat.v4 import new_code_cell, new_notebook
 
     from autograder.course.notes import take_notes
-    from autograder.course.sandbox import confine
     from autograder.course.sandbox.execute import SandboxedExecute
     from autograder.course.sandbox.kernel_process import NotConfined
+    from autograder.course.sandbox.layers import confine
 
     monkeypatch.setattr(confine, "_enter_namespaces",
                         lambda: "unprivileged user namespaces are not allowed here (EPERM)")
@@ -176,7 +178,7 @@ def test_course_grade_refuses_on_a_machine_without_namespaces(tmp_path, monkeypa
     naming what is missing, the fix and the opt-in; the stock nbgrader kernel needs the
     same opt-in; doctor says the same and exits 1."""
     from autograder.course.coursedir import Course
-    from autograder.course.sandbox import confine
+    from autograder.course.sandbox.layers import confine
     from encoder_kit.cli import main
 
     root = _course_with_one_submission(tmp_path)
@@ -197,3 +199,74 @@ def test_course_grade_refuses_on_a_machine_without_namespaces(tmp_path, monkeypa
     assert main(["course", "grade", HW1, "--course", str(root), "--kernel",
                  "unconfined-nbgrader"]) == 2
     assert "--allow-unconfined" in capsys.readouterr().err
+
+
+# the attacks on the sandbox that matter most where the grader is not root
+KEY_ATTACKS = ("ptrace_grader", "proc_mem_environ", "process_vm_readv", "unshare_user",
+               "setns_saved", "mount_over_answers", "io_uring_write", "raw_netlink_socket",
+               "memfd_exec")
+
+
+@pytest.mark.skipif(not _can_unshare(), reason="needs root and `unshare --user`")
+def test_the_sandbox_attacks_are_held_by_an_unprivileged_grader(folder):
+    """The hostile suite's attacks on the sandbox, run by a grader that is not root (the
+    sandbox makes its own user namespace): each prints 'held', none ends the kernel."""
+    from hostile.attacks import SANDBOX_ATTACKS, _breach_cell
+
+    cells = [_breach_cell(SANDBOX_ATTACKS[name]) for name in KEY_ATTACKS]
+    result = _run_in_namespace(folder, "unprivileged", [*cells, "print('after')"])
+    assert "error" not in result, result
+    for name, text in zip(KEY_ATTACKS, result["cells"], strict=False):
+        assert text.strip().endswith("held"), f"{name}: {text!r}"
+    assert result["cells"][-1] == "after\n"
+    assert not (Path("/etc") / "ekh-pwned").exists()
+
+
+class _ForkingExecutor:
+    """Runs each job in a fork of this process (so a monkeypatched probe reaches it)."""
+
+    def run(self, fn, jobs):
+        import pickle
+
+        from autograder.course.runner.executor import Finished
+
+        for job in jobs:
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child
+                os.close(read)
+                try:
+                    data = pickle.dumps(Finished(True, fn(job)))
+                except BaseException as error:  # noqa: BLE001
+                    data = pickle.dumps(Finished(False, message=repr(error)))
+                with os.fdopen(write, "wb") as handle:
+                    handle.write(data)
+                os._exit(0)
+            os.close(write)
+            with os.fdopen(read, "rb") as handle:
+                data = handle.read()
+            os.waitpid(pid, 0)
+            yield job, pickle.loads(data)
+
+
+def test_kernels_refuse_at_run_time_and_nothing_is_recorded(tmp_path, monkeypatch):
+    """Without the command's check (the API, a Dask worker): each kernel refuses, the
+    submission fails with the reason and no 0 is recorded; allowed, it is graded and
+    noted as not isolated."""
+    from support.course import scores
+
+    from autograder.course.coursedir import Course
+    from autograder.course.runner.batch import grade_assignment
+    from autograder.course.sandbox.layers import confine
+
+    root = _course_with_one_submission(tmp_path)
+    monkeypatch.setattr(confine, "_enter_namespaces",
+                        lambda: "unprivileged user namespaces are not allowed here")
+    course = Course.open(root)
+    summary = grade_assignment(course, HW1, executor=_ForkingExecutor(), progress=False)
+    assert "cannot be confined" in summary.failed.get("ada", ""), summary.failed
+    assert scores(course, HW1) == {}
+    summary = grade_assignment(course, HW1, executor=_ForkingExecutor(), progress=False,
+                               allow_unconfined=True)
+    assert summary.graded == ["ada"] and scores(course, HW1) == {"ada": 8.0}
+    assert any(n.kind == "not-isolated" for n in summary.notes["ada"])

@@ -1,6 +1,10 @@
 """An nbgrader course folder as encoder-kit sees it: root, config, folders, gradebook.
 
-``Course.open(root)`` reads ``nbgrader_config.py`` the way nbgrader does. The environment
+``Course.open(root)`` reads the configuration the way nbgrader does, with nbgrader's own
+loader: the ``nbgrader_config.py`` files of the system, the environment and the user
+(``jupyter --paths``' config folders, e.g. a JupyterHub's global ``db_url`` or exchange),
+then the course folder's, which wins. A config file that raises stops here with its error,
+where nbgrader would only log it. The environment
 variables that file sets for grading kernels (question path, hidden data, course id) are
 recorded in ``course.environment`` and taken back out of this process's environment, so that
 opening a course changes nothing around it; workers apply them to the kernels they start.
@@ -63,6 +67,29 @@ def _environment_kept() -> Iterator[dict[str, str]]:
         os.environ.update(before)
 
 
+def load_nbgrader_config(folder: Path) -> Any:
+    """The config nbgrader's apps would use in ``folder``: system, environment and user
+    ``nbgrader_config`` files (``jupyter_config_path()``), then ``folder/nbgrader_config.py``.
+
+    It is nbgrader's own ``NbGrader.load_config_file`` followed by the course file, as
+    ``NbGrader.initialize`` loads it; errors in a config file are raised, not logged.
+    """
+    from jupyter_core.application import JupyterApp
+    from nbgrader.apps.baseapp import NbGrader
+    from traitlets.config.application import Application
+
+    app = NbGrader()
+    app.raise_config_file_errors = True
+    try:
+        # NbGrader.load_config_file without its cwd file (the course folder below stands
+        # for nbgrader's cwd) and without its warning when no user-level file exists
+        JupyterApp.load_config_file(app, suppress_errors=False)
+        Application.load_config_file(app, CONFIG_FILE, path=str(folder))
+    finally:
+        NbGrader.clear_instance()
+    return app.config
+
+
 @dataclass
 class Course:
     """A course folder and its nbgrader configuration."""
@@ -74,8 +101,6 @@ class Course:
     @classmethod
     def open(cls, root: str | os.PathLike[str] | None = None) -> Course:
         """The course at ``root`` (default: the working folder)."""
-        from traitlets.config.loader import PyFileConfigLoader
-
         folder = Path(root or Path.cwd()).expanduser().resolve()
         if not (folder / CONFIG_FILE).is_file():
             raise CourseError(
@@ -83,9 +108,17 @@ class Course:
                 "the course folder or pass --course FOLDER"
             )
         with _environment_kept() as environment:
-            config = PyFileConfigLoader(CONFIG_FILE, path=str(folder)).load_config()
+            config = load_nbgrader_config(folder)
         config.CourseDirectory.root = str(folder)
-        return cls(folder, config, environment)
+        course = cls(folder, config, environment)
+        # nbgrader steps run in this process (NbGraderAPI) do not see the environment the
+        # config set: hand the leak check of GenerateAssignment its folders directly
+        leaks = config.CheckReleaseLeaks
+        if "question_path" not in leaks:
+            leaks.question_path = [str(p) for p in course.question_path()]
+        if "hidden_data" not in leaks and course.hidden_dir() is not None:
+            leaks.hidden_data = str(course.hidden_dir())
+        return course
 
     # -- nbgrader objects -----------------------------------------------------------------
     def coursedir(self, **traits: Any) -> Any:

@@ -11,12 +11,19 @@ Explorers: ``PipelineExplorer`` (C1, C4-C6), ``ShapeExplorer`` (C4), ``ContextEx
 (C6, C7), ``FrozenVsFineTuned`` (C3), ``MaskingExplorer`` (C8).
 
 Names load on first use, so importing this package imports neither torch nor ipywidgets.
+The widgets are the ``[widgets]`` extra: without ipywidgets and anywidget, importing this
+package raises :class:`encoder_kit.extras.MissingExtraError` (an ImportError) that names
+``pip install 'encoder-kit[widgets]'``.
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import Any
+
+from ..extras import require_extra
+
+require_extra("widgets", what="encoder_kit.widgets")
 
 _EXPORTS: dict[str, str] = {
     "quiz": ".quiz",

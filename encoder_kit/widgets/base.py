@@ -33,6 +33,7 @@ import ipywidgets as widgets
 from encoder_kit.questions.released import PublicQuestion, describe_answer, save_student_answer
 
 from . import answers as answers_mod
+from . import theme
 from ._grading import grade_answer, resolve_question, result_parts
 
 _MISSING = object()
@@ -67,12 +68,11 @@ def on_enter(text: widgets.Text, callback: Any) -> None:
 
 
 def _status_box(kind: str, body: str) -> str:
-    colours = {"correct": ("#e7f6ec", "#1e7b3a"), "partial": ("#fff6df", "#8a5a00"),
-               "wrong": ("#fdecea", "#a4262c"), "note": ("#eef3fb", "#24508f"),
-               "error": ("#fdecea", "#a4262c")}
-    bg, fg = colours.get(kind, colours["note"])
+    # the theme's text on a tint of the signal colour; the signal is the left border
+    signal = theme.SIGNAL.get(kind, theme.SIGNAL["note"])
     return (f"<div class='ek-fb ek-fb-{kind}' role='status' aria-live='polite' "
-            f"style='background:{bg};color:{fg};border-left:4px solid {fg};"
+            f"style='background:{theme.tint(signal)};color:{theme.TEXT_STRONG};"
+            f"border-left:4px solid {signal};"
             f"padding:6px 10px;margin:4px 0;line-height:1.4'>{body}</div>")
 
 
@@ -121,7 +121,7 @@ class QuestionWidget(widgets.VBox):
         self.header = widgets.HTML(
             f"<div class='ek-title' style='font-weight:600;font-size:1.05em'>"
             f"{html.escape(self.view.get('title', self.question.id))}</div>"
-            f"<div style='color:#555;font-size:0.85em'>{concepts} &middot; "
+            f"<div style='color:{theme.MUTED};font-size:0.85em'>{concepts} &middot; "
             f"{points:g} point{'s' if points != 1 else ''} &middot; "
             f"<code>{html.escape(self.question.id)}</code></div>")
         self.prompt = widgets.HTML(markdown_lite(self.view.get("prompt", "")))
@@ -149,7 +149,8 @@ class QuestionWidget(widgets.VBox):
         super().__init__(
             children=[self.header, self.prompt, answer_area, buttons, self.feedback,
                       self.explanation],
-            layout=widgets.Layout(border="1px solid #ddd", padding="8px 12px", margin="8px 0",
+            layout=widgets.Layout(border=f"1px solid {theme.BORDER}", padding="8px 12px",
+                                  margin="8px 0",
                                   max_width="820px"))
         self.add_class("ek-question")
         self.add_class(f"ek-kind-{qkind}")
@@ -299,7 +300,8 @@ class QuestionWidget(widgets.VBox):
         if not self.reveals or self.attempts == 0:
             return
         self.explanation.value = (
-            "<div class='ek-explanation-text' style='background:#f6f6f6;padding:6px 10px'>"
+            f"<div class='ek-explanation-text' style='background:{theme.SUNKEN};"
+            f"color:{theme.TEXT};padding:6px 10px'>"
             f"<b>Explanation.</b> {markdown_lite(self.version.explanation)}</div>")
         self.explanation.layout.display = ""
         self.explain_button.layout.display = "none"

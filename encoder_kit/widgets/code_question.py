@@ -42,6 +42,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from . import theme
 from ._grading import resolve_question
 from .base import AnswerInputError, QuestionWidget
 
@@ -104,8 +105,9 @@ class CodeQuestionWidget(QuestionWidget):
         starter_html = ""
         if starter.strip():
             starter_html = (
-                "<div style='color:#555;font-size:0.9em;margin-top:4px'>Start from:</div>"
-                "<pre class='ek-code-starter' style='background:#f6f8fa;padding:6px 10px;"
+                f"<div style='color:{theme.MUTED};font-size:0.9em;margin-top:4px'>Start from:</div>"
+                f"<pre class='ek-code-starter' style='background:{theme.SUNKEN};"
+                f"color:{theme.TEXT};padding:6px 10px;"
                 f"margin:2px 0;border-radius:4px'>{html.escape(textwrap.dedent(starter))}</pre>")
         self.instructions = widgets.HTML(
             f"<div class='ek-code-instructions'>Write <code>{name}</code> in a code cell of this "
@@ -159,7 +161,7 @@ class CodeQuestionWidget(QuestionWidget):
         if text.strip():
             cut = text[:_MAX_PRINTED] + (" ..." if len(text) > _MAX_PRINTED else "")
             self.feedback.value += (
-                "<div class='ek-code-printed' style='color:#555;font-size:0.9em'>Your function "
+                f"<div class='ek-code-printed' style='color:{theme.MUTED};font-size:0.9em'>Your function "
                 f"printed:<pre style='margin:2px 0'>{html.escape(cut)}</pre></div>")
         return result
 

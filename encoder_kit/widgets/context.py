@@ -17,6 +17,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from . import theme
 from .explorer import Explorer, ExplorerInputError, Raw, table_html
 
 DEFAULT_SENTENCES = (
@@ -76,9 +77,11 @@ def word_similarities(word: str, sentences: list[str]) -> dict[tuple[int, int], 
 
 
 def _cell(value: float) -> Raw:
-    shade = int(255 - 150 * max(0.0, min(1.0, value)))
+    # stronger blue for higher similarity, mixed into the page colour (light or dark theme)
+    share = int(45 * max(0.0, min(1.0, value)))
     return Raw(f"<span style='display:inline-block;min-width:44px;padding:0 4px;"
-               f"background:rgb({shade},{shade},255)'>{value:.2f}</span>")
+               f"background:{theme.tint(theme.ACCENT, share)};color:{theme.TEXT_STRONG}'>"
+               f"{value:.2f}</span>")
 
 
 class ContextExplorer(Explorer):

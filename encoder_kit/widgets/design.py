@@ -15,6 +15,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from . import theme
 from .base import AnswerInputError, QuestionWidget
 
 
@@ -128,8 +129,9 @@ class DesignWidget(QuestionWidget):
             menu.options = options
             menu.value = keep
         boxes = "".join(f"<span class='ek-box' style='display:inline-block;border:1px solid "
-                        f"#24508f;border-radius:4px;padding:2px 6px;margin:2px;background:"
-                        f"#eef3fb'>{html.escape(self.labels[c])}</span>" for c in placed)
+                        f"{theme.ACCENT};border-radius:4px;padding:2px 6px;margin:2px;"
+                        f"background:{theme.tint(theme.ACCENT, 12)};color:{theme.TEXT_STRONG}'>"
+                        f"{html.escape(self.labels[c])}</span>" for c in placed)
         arrows = "".join(f"<li>{html.escape(self.labels[s])} &rarr; {html.escape(self.labels[t])}"
                          "</li>" for s, t in self.connections)
         self.diagram.value = (

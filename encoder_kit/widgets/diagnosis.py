@@ -7,15 +7,39 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from . import theme
 from .base import AnswerInputError, QuestionWidget, markdown_lite
+
+
+def describe_losses(train: list[float], validation: list[float] | None = None,
+                    x_label: str = "epoch") -> str:
+    """The loss curve in words (its text alternative): start, lowest point and end per series.
+
+    >>> print(describe_losses([2.0, 1.0, 0.5], [2.1, 1.5, 1.8]))
+    Loss over 3 epochs. train: 2.00 at epoch 1, lowest 0.50 at epoch 3, ends at 0.50. validation: 2.10 at epoch 1, lowest 1.50 at epoch 2, ends at 1.80.
+    """
+    series = [("train", train)] + ([("validation", validation)] if validation else [])
+    steps = max(len(s) for _n, s in series)
+    parts = [f"Loss over {steps} {x_label}s."]
+    for name, values in series:
+        if not values:
+            continue
+        best = min(range(len(values)), key=values.__getitem__)
+        parts.append(f"{name}: {values[0]:.2f} at {x_label} 1, lowest {values[best]:.2f} at "
+                     f"{x_label} {best + 1}, ends at {values[-1]:.2f}.")
+    return " ".join(parts)
 
 
 def loss_curve_svg(train: list[float], validation: list[float] | None = None,
                    x_label: str = "epoch", width: int = 320, height: int = 140) -> str:
-    """A small line chart of the loss (train solid, validation dashed) as inline SVG."""
-    series = [("train", train, "#24508f", "")]
+    """A small line chart of the loss (train solid, validation dashed) as inline SVG.
+
+    The chart takes the theme's colours (text in ``currentColor``); screen readers get
+    :func:`describe_losses` as its label, and a ``<details>`` under it holds every value.
+    """
+    series = [("train", train, theme.ACCENT, "")]
     if validation:
-        series.append(("validation", validation, "#b0431f", "5,4"))
+        series.append(("validation", validation, theme.WARN_STRONG, "5,4"))
     values = [v for _n, s, _c, _d in series for v in s]
     low, high = min(values), max(values)
     span = (high - low) or 1.0
@@ -28,17 +52,32 @@ def loss_curve_svg(train: list[float], validation: list[float] | None = None,
         return f"{x:.1f},{y:.1f}"
 
     lines = "".join(
-        f"<polyline fill='none' stroke='{colour}' stroke-width='2' stroke-dasharray='{dash}' "
-        f"points='{' '.join(point(i, v) for i, v in enumerate(s))}'/>"
+        f"<polyline fill='none' style='stroke:{colour}' stroke-width='2' "
+        f"stroke-dasharray='{dash}' points='{' '.join(point(i, v) for i, v in enumerate(s))}'/>"
         for _n, s, colour, dash in series)
-    legend = " &nbsp; ".join(f"<span style='color:{c}'>&#9644; {n}</span>"
-                             for n, _s, c, _d in series)
-    return (f"<div><svg role='img' aria-label='loss curve' width='{width}' height='{height}' "
-            f"style='background:#fbfbfb;border:1px solid #ddd'>"
+    legend = " &nbsp; ".join(f"<span><span style='color:{c}' aria-hidden='true'>&#9644;</span> "
+                             f"{n}</span>" for n, _s, c, _d in series)
+    description = describe_losses(train, validation, x_label)
+    header = "".join(f"<th style='padding:0 6px'>{n}</th>" for n, _s, _c, _d in series)
+    rows = "".join(
+        f"<tr><td style='padding:0 6px'>{i + 1}</td>"
+        + "".join(f"<td style='padding:0 6px'>{s[i]:.3f}</td>" if i < len(s) else "<td></td>"
+                  for _n, s, _c, _d in series) + "</tr>"
+        for i in range(steps))
+    return (f"<figure class='ek-loss-curve' style='margin:4px 0;color:{theme.TEXT}'>"
+            f"<svg role='img' aria-label='{html.escape(description, quote=True)}' "
+            f"width='{width}' height='{height}' "
+            f"style='background:{theme.PAGE};border:1px solid {theme.BORDER}' fill='currentColor'>"
+            f"<title>{html.escape(description)}</title>"
             f"<text x='4' y='14' font-size='10'>{high:.2f}</text>"
             f"<text x='4' y='{height - pad}' font-size='10'>{low:.2f}</text>"
             f"<text x='{width // 2}' y='{height - 6}' font-size='10'>{html.escape(x_label)}"
-            f"</text>{lines}</svg><div style='font-size:0.85em'>{legend} (loss)</div></div>")
+            f"</text>{lines}</svg><figcaption style='font-size:0.85em'>{legend} (loss)"
+            f"<details class='ek-loss-numbers'><summary>The curve in numbers</summary>"
+            f"<p style='margin:2px 0'>{html.escape(description)}</p>"
+            f"<table style='border-collapse:collapse'><tr><th style='padding:0 6px'>"
+            f"{html.escape(x_label)}</th>{header}</tr>{rows}</table></details>"
+            "</figcaption></figure>")
 
 
 class DiagnosisWidget(QuestionWidget):
@@ -54,7 +93,8 @@ class DiagnosisWidget(QuestionWidget):
             parts.append(loss_curve_svg(curve["train"], curve.get("validation"),
                                         curve.get("x_label", "epoch")))
         if symptom.get("log"):
-            parts.append("<b>Log</b><pre style='background:#f4f4f4;padding:6px;font-size:12px;"
+            parts.append(f"<b>Log</b><pre style='background:{theme.SUNKEN};color:{theme.TEXT};"
+                         "padding:6px;font-size:12px;"
                          f"white-space:pre-wrap;margin:2px 0'>{html.escape(symptom['log'])}</pre>")
         self.symptom = widgets.HTML("".join(parts))
         self.cause = widgets.RadioButtons(options=[(o["text"], o["id"]) for o in

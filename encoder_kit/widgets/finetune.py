@@ -19,6 +19,7 @@ import html
 import ipywidgets as widgets
 
 from ..finetuning import Comparison, compare_frozen_and_fine_tuned
+from . import theme
 from ._review_data import review_split
 from .explorer import Explorer, ExplorerInputError, bar_html, table_html
 
@@ -99,5 +100,5 @@ def render_comparison(c: Comparison) -> str:
     return (sides + "<b>How far each part of the fine-tuned encoder moved</b> (norm of "
             "the parameter change; relative to the part's own norm)"
             + table_html(["part", "‖Δθ‖", "relative change"], rows)
-            + f"<div style='color:#555'>Training loss: {html.escape(losses)}. Both finished in "
+            + f"<div style='color:{theme.MUTED}'>Training loss: {html.escape(losses)}. Both finished in "
               f"{c.seconds:.1f} s.</div>")

@@ -22,6 +22,7 @@ import ipywidgets as widgets
 from .. import masking
 from ..masking import SPECIAL, MaskStep, ordinary_vocabulary, recipe_counts
 from ..models import load_sentence_transformer
+from . import theme
 from .base import on_enter
 from .explorer import Explorer, ExplorerInputError, Raw, check_sentence, table_html
 
@@ -80,11 +81,12 @@ class MaskingExplorer(Explorer):
             self._vocab = ordinary_vocabulary(tokenizer)
         self.steps = mask_pieces(pieces, seed=int(self.seed.value), rate=float(self.rate.value),
                                  vocab=self._vocab)
-        colours = {"[MASK]": "#ffd9a8", "random": "#f4b6c2", "unchanged": "#c8e6c9"}
+        colours = {"[MASK]": theme.tint(theme.WARN, 35), "random": theme.tint(theme.ERROR, 30),
+                   "unchanged": theme.tint(theme.SUCCESS, 30)}
         rows = []
         for s in self.steps:
             shown = Raw(f"<span style='background:{colours.get(s.action, 'transparent')};"
-                        f"padding:0 3px'>{html.escape(s.becomes)}</span>")
+                        f"color:{theme.TEXT_STRONG};padding:0 3px'>{html.escape(s.becomes)}</span>")
             target = s.original if s.chosen else "—"
             rows.append((s.position, s.original, "yes" if s.chosen else "", s.action, shown,
                          target))
@@ -102,5 +104,5 @@ class MaskingExplorer(Explorer):
             f"{self.rate.value:.2f}); the loss is computed only at those positions.</div>"
             + table_html(["position", "word piece", "chosen", "what happened", "input becomes",
                           "target to predict"], rows)
-            + f"<div style='color:#555'>Over 300 seeds, chosen positions became: {summary}"
+            + f"<div style='color:{theme.MUTED}'>Over 300 seeds, chosen positions became: {summary}"
               "</div>")

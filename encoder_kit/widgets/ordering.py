@@ -15,6 +15,7 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
+from . import theme
 from .base import AnswerInputError, QuestionWidget
 
 _HERE = Path(__file__).resolve().parent
@@ -43,7 +44,7 @@ class OrderingWidget(QuestionWidget):
                                            tooltip="Put every step back in the starting order",
                                            layout=widgets.Layout(width="auto"))
         self.reset_button.on_click(lambda _b: self.reset())
-        hint = widgets.HTML("<span style='color:#555;font-size:0.9em'>Drag the steps into "
+        hint = widgets.HTML(f"<span style='color:{theme.MUTED};font-size:0.9em'>Drag the steps into "
                             "order (first step at the top), or use the ↑ / ↓ buttons. Move a "
                             "step that does not belong with ✕.</span>")
         return widgets.VBox([hint, self.order_list, self.reset_button])

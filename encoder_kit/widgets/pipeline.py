@@ -17,6 +17,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from . import theme
 from .base import on_enter
 from .explorer import Explorer, bar_html, check_sentence, heatmap_html, table_html
 
@@ -95,9 +96,9 @@ class PipelineExplorer(Explorer):
         view = inspect_text(sentence)
         self.inspection = view
         cells = "".join(
-            f"<td style='padding:2px 6px;border:1px solid #ccc;text-align:center'>"
+            f"<td style='padding:2px 6px;border:1px solid {theme.BORDER};text-align:center'>"
             f"<span class='ek-piece'>{html.escape(p)}</span><br>"
-            f"<small style='color:#666' class='ek-id'>{i}</small></td>"
+            f"<small style='color:{theme.MUTED}' class='ek-id'>{i}</small></td>"
             for p, i in zip(view.pieces, view.ids, strict=True))
         self.pieces.value = (f"<b>1. Tokenizer</b>: {len(view.pieces)} word pieces (top) and "
                              f"their ids (below)<div style='overflow-x:auto'><table><tr>{cells}"

@@ -741,3 +741,20 @@ def hold_pipe(context: Context) -> str:
         time.sleep(0.5)
         os._exit(0)
         """
+
+
+def symlink_race(context: Context) -> str:
+    """Put a link where the grader writes next (the graded notebook) to the course's
+    source notebook, which the grader (not the kernel) can write."""
+    source = context.root / "source" / ASSIGNMENT / NOTEBOOK
+    return f"""
+        import os
+        for name, target in (({NOTEBOOK!r}, {str(source)!r}),):
+            try:
+                if os.path.lexists(name):
+                    os.remove(name)
+                os.symlink(target, name)
+                print("linked", name)
+            except OSError as error:
+                print(name, error.strerror)
+        """

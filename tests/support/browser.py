@@ -58,7 +58,8 @@ def free_port() -> int:
 class JupyterLab:
     """A JupyterLab server for one test session; ``root`` holds copies of the notebooks."""
 
-    def __init__(self, notebooks: Path = NOTEBOOKS, env: dict[str, str] | None = None) -> None:
+    def __init__(self, notebooks: Path = NOTEBOOKS, env: dict[str, str] | None = None,
+                 settings: dict[str, dict[str, Any]] | None = None) -> None:
         self.base = Path(tempfile.mkdtemp(prefix="encoder-kit-lab-"))
         self.root = self.base / "root"
         shutil.copytree(notebooks, self.root, ignore=shutil.ignore_patterns(
@@ -66,9 +67,9 @@ class JupyterLab:
         self.port = free_port()
         self.token = secrets.token_hex(16)
         self.url = f"http://127.0.0.1:{self.port}"
-        settings = self.base / "settings"
-        for name, values in SETTINGS.items():
-            target = settings / name
+        folder = self.base / "settings"
+        for name, values in {**SETTINGS, **(settings or {})}.items():
+            target = folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(values), encoding="utf-8")
         self.env = {**os.environ, **(env or {}),
@@ -77,7 +78,7 @@ class JupyterLab:
                     "JUPYTER_DATA_DIR": str(self.base / "data"),
                     "IPYTHONDIR": str(self.base / "ipython"),
                     "JUPYTERLAB_WORKSPACES_DIR": str(self.base / "workspaces"),
-                    "JUPYTERLAB_SETTINGS_DIR": str(settings)}
+                    "JUPYTERLAB_SETTINGS_DIR": str(folder)}
         self.env.pop("ENCODER_KIT_ANSWERS", None)  # answers go beside each notebook
         self.process: subprocess.Popen | None = None
         self.log = self.base / "jupyter.log"
@@ -146,6 +147,12 @@ class JupyterLab:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def theme_settings(theme: str) -> dict[str, dict[str, Any]]:
+    """User settings that open JupyterLab in ``theme`` ("JupyterLab Light" or "JupyterLab Dark")."""
+    return {"@jupyterlab/apputils-extension/themes.jupyterlab-settings":
+            {"theme": theme, "adaptive-theme": False}}
 
 
 def launch_chromium(playwright: Any) -> Any:

@@ -15,8 +15,10 @@ from pathlib import Path
 from autograder.course.coursedir import CONFIG_FILE, CourseError
 from autograder.course.protocol import ANSWERS_FILENAME
 
-from . import export, feedback, grade, gradebook, release, report, warm_cache
+from . import feedback, grade, release
 from .options import whole_workers
+from .results import export, gradebook, report
+from .setup import warm_cache
 
 MARK = ".encoder-kit-demo"
 COPIED = ("source", "questions", "code-questions", "hidden")

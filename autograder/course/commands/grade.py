@@ -10,7 +10,7 @@ from a warm worker; ``--kernel unconfined-nbgrader`` starts a Jupyter kernel per
 stock nbgrader does, with the grader's rights and files (``subprocess`` is its old name).
 ``--kernel in-process``, the old name of the sandboxed kernel, still works and says so.
 
-Fail closed: before a batch, the machine is probed (:mod:`autograder.course.sandbox.probe`,
+Fail closed: before a batch, the machine is probed (:mod:`autograder.course.sandbox.layers.probe`,
 ``encoder-kit course doctor``); where a required layer is missing (namespaces, read-only
 remounts, the capability drop, the system-call filter, a way to enforce the memory limit)
 the command refuses, naming what is missing and how to fix it. ``--allow-unconfined`` (or
@@ -83,7 +83,7 @@ def confinement_refusal(kernel: str, allowed: bool, local: bool) -> str:
                 "--kernel sandboxed")
     if not local:
         return ""  # the cluster's kernels check themselves (a kernel that cannot refuses)
-    from autograder.course.sandbox.probe import missing_layers
+    from autograder.course.sandbox.layers.probe import missing_layers
 
     missing = missing_layers()
     if not missing or allowed:

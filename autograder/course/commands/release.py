@@ -23,7 +23,6 @@ the release folder is removed and ``ReleaseError`` lists every finding. ::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import shutil
@@ -32,6 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from autograder.course.coursedir import Course, CourseError
+from autograder.course.nbgrader_hooks import (  # noqa: F401 (MARKERS, hidden_snippets: API)
+    MARKERS,
+    ReleaseLeakError,
+    hidden_snippets,
+    release_leaks,
+)
 from autograder.course.notebook.public import write_public_questions
 from autograder.course.protocol import ANSWERS_FILENAME, PUBLIC_FILENAME
 
@@ -40,9 +45,6 @@ from .options import common_parser, open_course, where
 QUESTION_CALL = re.compile(
     r"\b(show|answer|grade_cell|check_answered)\(\s*[\"']([a-z0-9][a-z0-9_-]*)[\"']"
 )
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
-           "BEGIN MARK SCHEME", "END MARK SCHEME")
-_MIN_HIDDEN_TEXT = 25  # shorter hidden sentences are too common to call a leak
 
 
 class ReleaseError(CourseError):
@@ -110,68 +112,15 @@ def check_source(course: Course, assignment: str) -> tuple[list[Any], list[str]]
     return list(questions.values()), problems
 
 
-def _text_of(path: Path) -> str:
-    raw = path.read_bytes().decode("utf-8", errors="ignore")
-    if path.suffix == ".ipynb":
-        try:
-            cells = json.loads(raw).get("cells", [])
-        except ValueError:
-            return raw
-        parts = []
-        for cell in cells:
-            parts.append(_source(cell))
-            for output in cell.get("outputs", []):
-                parts.append(json.dumps(output, ensure_ascii=False))
-        raw = "\n".join(parts)
-    return " ".join(raw.split())
-
-
-def hidden_snippets(hidden: Path | None) -> tuple[set[str], list[str]]:
-    """Hashes of the hidden data files and the sentences they hold."""
-    if hidden is None or not hidden.is_dir():
-        return set(), []
-    hashes, snippets = set(), []
-    for path in sorted(p for p in hidden.rglob("*") if p.is_file()):
-        hashes.add(hashlib.sha256(path.read_bytes()).hexdigest())
-        text = path.read_text(encoding="utf-8", errors="ignore")
-        if path.suffix == ".tsv":
-            rows = [line.split("\t")[0] for line in text.splitlines()[1:]]
-        elif path.suffix == ".conll":
-            rows = [" ".join(line.split("\t")[0] for line in block.splitlines())
-                    for block in text.split("\n\n")]
-        else:
-            rows = []
-        snippets += [" ".join(r.split()) for r in rows if len(r) >= _MIN_HIDDEN_TEXT]
-    return hashes, snippets
-
-
 def find_release_leaks(course: Course, folder: Path, include_feedback: bool = True) -> list[str]:
-    """Every way ``folder`` gives away a key, a solution, a hidden test or hidden data.
+    """Every way ``folder`` gives away a key, a solution, a hidden test or hidden data (the
+    check nbgrader's GenerateAssignment runs too: ``nbgrader_hooks.CheckReleaseLeaks``).
 
     Feedback files are scanned with ``include_feedback=False``: they may hold the feedback
     of the options a student chose, never the explanation or a key.
     """
-    from encoder_kit.questions import find_leaks
-
-    problems = [f"{leak.location}: holds a secret of graded question {leak.question_id!r}"
-                for leak in find_leaks([folder], course.graded_questions(), include_feedback)]
-    hashes, snippets = hidden_snippets(course.hidden_dir())
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if path.name.startswith(ANSWERS_FILENAME):
-            problems.append(f"{path}: an answers file (left by running the source notebook) "
-                            "holds the solutions")
-            continue
-        if hashlib.sha256(path.read_bytes()).hexdigest() in hashes:
-            problems.append(f"{path}: a copy of a hidden test data file")
-            continue
-        text = _text_of(path)
-        problems += [f"{path}: holds the marker {marker!r}" for marker in MARKERS
-                     if marker in text]
-        leaked = [s for s in snippets if s in text]
-        if leaked:
-            problems.append(f"{path}: holds {len(leaked)} sentence(s) of the hidden test data, "
-                            f"e.g. {leaked[0][:60]!r}")
-    return problems
+    return release_leaks(folder, course.graded_questions(), course.hidden_dir(),
+                         include_feedback)
 
 
 def release(course: Course, assignment: str) -> ReleaseReport:
@@ -188,7 +137,13 @@ def release(course: Course, assignment: str) -> ReleaseReport:
     outcome = api.generate_assignment(assignment, force=True, create=True)
     target = course.folder("release", ".", assignment)
     if not outcome.get("success"):
-        detail = (outcome.get("error") or outcome.get("log") or "").strip()[-3000:]
+        log = outcome.get("log") or ""
+        if "ReleaseLeakError: " in log:  # nbgrader's own generate step ran the leak check
+            found = log.split("ReleaseLeakError: ", 1)[1].split("\n[", 1)[0]
+            raise ReleaseError(" ".join(found.split("\n", 1)[:1]) + "\n" + "\n".join(
+                line.strip() for line in found.splitlines()[1:] if line.strip())
+                + f"\n(nbgrader removed {target})")
+        detail = (outcome.get("error") or log).strip()[-3000:]
         raise ReleaseError(f"nbgrader generate_assignment failed for {assignment}:\n{detail}")
     leaks = find_release_leaks(course, target)
     if leaks:

@@ -124,6 +124,12 @@ def grade_assignment(
     (``allow_unconfined``: grade even where a kernel cannot be confined, noted)."""
     from tqdm import tqdm
 
+    from .worker import OLD_KERNEL_NAMES
+
+    if OLD_KERNEL_NAMES.get(kernel, kernel) == "subprocess" and not allow_unconfined:
+        raise CourseError("kernel='subprocess' is stock nbgrader's unconfined kernel (the "
+                          "grader's rights, files and network): pass allow_unconfined=True "
+                          "to grade that way, or use the sandboxed kernel")
     scripts_on_path()
     course.source(assignment)
     limits = limits or Limits.for_course(course.config)

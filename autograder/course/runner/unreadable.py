@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 BANNER = ("**Not graded: this notebook could not be graded and was recorded with 0 points.**"
           "\n\n{reason}\n\nThe student's file is kept beside this one as `{name}.submitted`.")
@@ -58,12 +57,11 @@ def assignment_notebooks(db_url: str, course_id: str, assignment: str) -> list[s
 
 
 def zero_scores(db_url: str, course_id: str, assignment: str, name: str,
-                reason: str) -> Any:
-    """``NotebookScores`` for notebook ``name``: 0 for each graded cell, ``reason`` as the
-    comment of each answer cell; None when the assignment has no such notebook."""
+                reason: str) -> tuple[dict[str, float], dict[str, str]] | None:
+    """For notebook ``name``: 0 for each graded cell, and ``reason`` as the comment of each
+    answer and task cell (the worker makes its ``NotebookScores`` of them); None when the
+    assignment has no such notebook."""
     from nbgrader.api import Gradebook, MissingEntry
-
-    from .worker import NotebookScores
 
     with Gradebook(db_url, course_id) as gradebook:
         try:
@@ -71,11 +69,8 @@ def zero_scores(db_url: str, course_id: str, assignment: str, name: str,
         except MissingEntry:
             return None
         comment = f"Recorded with 0 points: {reason}"
-        return NotebookScores(
-            auto_scores={cell.name: 0.0 for cell in notebook.grade_cells},
-            auto_comments={cell.name: comment for cell in
-                           [*notebook.solution_cells, *notebook.task_cells]},
-            late_penalty=None)
+        return ({cell.name: 0.0 for cell in notebook.grade_cells},
+                {cell.name: comment for cell in [*notebook.solution_cells, *notebook.task_cells]})
 
 
 def placeholder(release: Path, name: str, reason: str, raw: bytes | None) -> dict[str, bytes]:

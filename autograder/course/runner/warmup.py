@@ -41,6 +41,8 @@ MODULES = (
     "autograder",
     "autograder.course.runner.worker",
     "autograder.course.sandbox.execute",
+    "autograder.course.sandbox.layers.filters",
+    "pyseccomp",  # the kernel's system-call filter: loaded in every kernel, imported once
     "autograder.course.scoring",
     "autograder.course.notebook.testcell",
     "autograder.course.checks",

@@ -41,9 +41,9 @@ from autograder.course.protocol import (
     STUDENT_ENV,
 )
 from autograder.course.released_cells import CheckReleasedCells
-from autograder.course.sandbox.confine import protect_grader
 from autograder.course.sandbox.execute import SandboxedExecute
 from autograder.course.sandbox.kernel_view import KernelView, kernel_view
+from autograder.course.sandbox.layers.confine import protect_grader
 from autograder.course.sandbox.limits import Limits
 from autograder.course.scoring import ScoreGradeCells
 
@@ -52,7 +52,8 @@ from .unreadable import REFUSAL
 from .warmup import WORKER_DB_URL
 
 KERNELS = ("sandboxed", "subprocess")
-OLD_KERNEL_NAMES = {"in-process": "sandboxed"}  # the sandboxed kernel's old name
+# other names: the sandboxed kernel's old one, the CLI's name of nbgrader's own kernel
+OLD_KERNEL_NAMES = {"in-process": "sandboxed", "unconfined-nbgrader": "subprocess"}
 
 
 @dataclass
@@ -172,6 +173,7 @@ def _private_course(job: Job, view: KernelView) -> tuple[Path, Any]:
         config.Autograde.get("sanitize_preprocessors") or list(
             Autograde.class_traits()["sanitize_preprocessors"].default()))
     config.Execute.timeout = int(max(1, round(job.limits.cell_timeout)))
+    config.SandboxedExecute.drop_links = True  # this course is the grader's private copy
     if job.allow_unconfined:
         config.SandboxedExecute.allow_unconfined = True
     for section, traits in view.config(job.limits).items():  # the course's own ones kept
@@ -227,6 +229,9 @@ def _flag(job: Job, root: Path, outcome: Outcome, broken: dict[str, str]) -> Non
     unreadable notebooks, or every notebook when nbgrader failed on the submission. A
     kernel that refused to run unconfined stays a failure: nothing is recorded."""
     if REFUSAL in outcome.error or REFUSAL in outcome.log:
+        if REFUSAL not in outcome.error:  # the kernel's own words: what is missing, the fix
+            line = next(x for x in outcome.log.splitlines() if REFUSAL in x)
+            outcome.error = "not graded: " + line[line.find("the grading kernel"):][:1500]
         return
     db_url = f"sqlite:///{root / 'gradebook.db'}"
     try:
@@ -241,10 +246,11 @@ def _flag(job: Job, root: Path, outcome: Outcome, broken: dict[str, str]) -> Non
     release = Path(job.source).parent.parent / "release" / job.assignment
     submitted = Path(job.submission)
     for name, why in reasons.items():
-        scores = unreadable.zero_scores(db_url, job.course_id, job.assignment, name, why)
-        if scores is None:
+        zeros = unreadable.zero_scores(db_url, job.course_id, job.assignment, name, why)
+        if zeros is None:
             continue
-        outcome.notebooks[name] = scores
+        outcome.notebooks[name] = NotebookScores(auto_scores=zeros[0], auto_comments=zeros[1],
+                                                 late_penalty=None)
         raw = submitted / f"{name}.ipynb"
         try:
             data = raw.read_bytes() if raw.is_file() and not raw.is_symlink() else None

@@ -87,6 +87,11 @@ class SandboxedExecute(Execute):
         "(the embedding cache)")).tag(config=True)
     kernel_environment = Dict(help=(
         "Environment variables set in the kernel (a value of None unsets one)")).tag(config=True)
+    drop_links = Bool(False, help=(
+        "After the kernel is gone, remove the symbolic links the notebook left in its "
+        "folder (a link in place of the graded notebook would make nbgrader write where it "
+        "points). On only where the folder is the grader's own private copy: "
+        "`encoder-kit course grade` sets it for its scratch courses")).tag(config=True)
     allow_unconfined = Bool(False, help=(
         "Run notebooks even where the kernel cannot be confined (no namespaces, a mount "
         "left writable, no system-call filter); each such notebook gets a 'not-isolated' "
@@ -109,7 +114,8 @@ class SandboxedExecute(Execute):
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> Any:
         resources = resources if resources is not None else {}
-        path = (resources.get("metadata") or {}).get("path") or os.getcwd()
+        named = (resources.get("metadata") or {}).get("path")
+        path = named or os.getcwd()
         self.nb = nb
         self.resources = resources
         self.record_timing = False
@@ -140,6 +146,10 @@ class SandboxedExecute(Execute):
             for note in kernel.notes:
                 add_note(note)
             kernel.stop()
+            # only the grader's private copy, never a folder it was merely started in (a
+            # walk of a checkout once unlinked .venv/bin/python)
+            if named and self.drop_links:
+                _drop_links(os.path.abspath(path))
         return nb, resources
 
     def _run_cell(self, kernel: KernelProcess, cell: NotebookNode, index: int,
@@ -168,6 +178,23 @@ class SandboxedExecute(Execute):
             self.on_cell_executed(cell=cell, cell_index=index,
                                   execute_reply={"content": run.reply})
         return ""
+
+
+def _drop_links(folder: str) -> None:
+    """Remove the symbolic links the notebook left in its folder, once its kernel (and
+    everything it started) is gone: nbgrader writes the graded notebook there next, and a
+    link put in its place would make the grader write wherever it points (the course)."""
+    removed = []
+    for where, folders, files in os.walk(folder):  # links are listed, never followed
+        for name in [*folders, *files]:
+            path = os.path.join(where, name)
+            if os.path.islink(path):
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                    removed.append(os.path.relpath(path, folder))
+    if removed:
+        add_note("the notebook left symbolic links in its folder, removed before the "
+                 f"grader wrote there: {', '.join(sorted(removed)[:5])}", "other")
 
 
 def _error(name: str, text: str) -> NotebookNode:

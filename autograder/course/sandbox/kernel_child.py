@@ -76,7 +76,7 @@ def main(requests: int, messages: int, spec: Any) -> None:
     """Body of the kernel process; never returns."""
     me = os.getpid()
     try:
-        from .confine import confine_checked
+        from .layers.confine import confine_checked
 
         notes, missing = confine_checked(
             workdir=spec.workdir, keep_fds=[requests, messages],
@@ -133,7 +133,7 @@ def _filter(spec: Any, missing: list[str]) -> list[str]:
     """Load the system-call filter and the Landlock rule set (after the kernel's set-up,
     before the first cell); a missing filter joins ``missing``, a missing Landlock layer
     (optional: it needs Linux 5.13) is only noted. The notes it adds."""
-    from .filters import load_landlock, load_syscall_filter
+    from .layers.filters import load_landlock, load_syscall_filter
 
     writable = [spec.workdir, "/tmp", "/dev/shm", *spec.overlay]
     why = load_landlock([os.path.abspath(p) for p in writable]) if getattr(

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import confine
-from .cgroups import KernelGroup
 from .frames import HEADER as _HEADER
 from .frames import write_frame
+from .layers import confine
+from .layers.cgroups import KernelGroup
 from .limits import Limits
 
 MESSAGE_TYPES = {"stream", "display_data", "execute_result", "error", "clear_output",

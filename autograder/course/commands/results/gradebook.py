@@ -14,7 +14,7 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from .options import common_parser, open_course
+from ..options import common_parser, open_course
 
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

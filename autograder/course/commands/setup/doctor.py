@@ -17,7 +17,7 @@ import json
 
 def run(args: argparse.Namespace) -> int:
     """``encoder-kit course doctor``"""
-    from autograder.course.sandbox.probe import missing_layers, probe
+    from autograder.course.sandbox.layers.probe import missing_layers, probe
 
     layers = probe()
     missing = missing_layers(layers)

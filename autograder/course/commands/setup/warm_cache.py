@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .options import common_parser, open_course
+from ..options import common_parser, open_course
 
 
 @dataclass

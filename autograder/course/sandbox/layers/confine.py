@@ -12,9 +12,12 @@ where it can't:
   system is read-only except the notebook's own folder and a fresh ``/tmp``; the folders in
   ``hide`` (the course, the grading scratch space) become empty; the paths in ``expose`` stay
   readable; then every capability is dropped, so the notebook cannot undo any of it.
-- elsewhere (macOS, containers without those rights) the notebook still runs, with the limits
-  the parent enforces (time, memory, processes, output), and ``confine`` says what it could
-  not do; the instructor's report shows it.
+- every mount that could not be made read-only is counted and named (never dropped): one
+  means the view is not confined. ``confine_checked`` returns those failures apart from
+  the notes; the kernel process then refuses to run the notebook (fail closed) unless the
+  course allows unconfined grading, where the notebook runs with the limits the parent
+  enforces (time, memory, processes, output) and a "not-isolated" note (macOS, containers
+  without those rights).
 
 ``process_tree`` and ``kill_tree`` are the fallback for groups: they find and kill a
 kernel's descendants by walking the process tree (psutil).
@@ -292,6 +295,7 @@ def confine_checked(*, workdir: str, keep_fds: Sequence[int], file_bytes: int,
     if why:
         missing.append(f"network and file system not isolated: {why}")
         _no_new_privileges()
+        os.chdir(workdir)  # the notebook's folder, as when confined
         return notes, missing
     try:
         hidden, exposed = [os.path.abspath(p) for p in hide], [os.path.abspath(p) for p in expose]

@@ -39,7 +39,7 @@ from autograder.course.coursedir import Course, CourseError
 from autograder.course.notes import Note, count_kinds, load_notes
 from autograder.course.protocol import read_result_records as read_records
 
-from .options import common_parser, open_course, where
+from ..options import common_parser, open_course, where
 
 TOP = 5
 
@@ -75,7 +75,7 @@ def cell_scores(course: Course, assignment: str) -> dict[str, tuple[float, list[
     return dict(sorted(found.items()))
 
 
-def test_errors(notebook: Path) -> list[str]:
+def failed_test_cells(notebook: Path) -> list[str]:
     """``"<grade id>: <error>"`` for every autograder test cell that raised."""
     data = json.loads(notebook.read_text(encoding="utf-8"))
     found = []
@@ -98,7 +98,7 @@ def wrong_answers(course: Course, assignment: str) -> tuple[dict[str, list[tuple
     flags: dict[str, list[str]] = defaultdict(list)
     for student in course.submissions(assignment):
         for notebook in sorted(course.folder("autograded", student, assignment).glob("*.ipynb")):
-            flags[student] += test_errors(notebook)
+            flags[student] += failed_test_cells(notebook)
             for record in read_records(notebook):
                 qid = record.get("question_id", "?")
                 flags[student] += [f"{qid}: {flag}" for flag in record.get("flags", [])]
@@ -156,6 +156,24 @@ def item_inputs(course: Course, assignment: str) -> item_stats.ItemInputs:
     return inputs
 
 
+def describe_scores(scores: dict[str, tuple[float, list[float]]]) -> str:
+    """The score plot in words (its text alternative): per graded cell, how the class scored.
+
+    >>> print(describe_scores({"q1": (2.0, [1.0, 0.5, 0.0, 1.0])}))
+    Histograms of the share of the points per graded cell, 1 cell.
+    q1 (2 pt): 4 submissions, mean 62%, 2 full, 1 partial, 1 zero.
+    """
+    lines = [f"Histograms of the share of the points per graded cell, {len(scores)} cell"
+             + ("s." if len(scores) != 1 else ".")]
+    for name, (maximum, shares) in scores.items():
+        full = sum(s >= 1 - 1e-9 for s in shares)
+        zero = sum(s <= 1e-9 for s in shares)
+        mean = sum(shares) / len(shares) if shares else 0.0
+        lines.append(f"{name} ({maximum:g} pt): {len(shares)} submissions, mean {mean:.0%}, "
+                     f"{full} full, {len(shares) - full - zero} partial, {zero} zero.")
+    return "\n".join(lines)
+
+
 def _plot(scores: dict[str, tuple[float, list[float]]], path: Path, title: str) -> None:
     import matplotlib
 
@@ -177,7 +195,7 @@ def _plot(scores: dict[str, tuple[float, list[float]]], path: Path, title: str) 
         axis.set_ylabel("submissions", fontsize=8)
     figure.suptitle(title)
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
+    figure.savefig(path, dpi=100, metadata={"Description": describe_scores(scores)})
     plt.close(figure)
 
 
@@ -190,7 +208,8 @@ def _markdown(report: Report, scores: dict[str, tuple[float, list[float]]]) -> s
         mean = sum(shares) / len(shares) if shares else 0.0
         lines.append(f"| {name} | {maximum:g} | {mean:.0%} | {full} | "
                      f"{len(shares) - full - zero} | {zero} |")
-    lines += ["", f"![scores]({report.plot.name})", "", "## Most common wrong answers", ""]
+    lines += ["", f"![Score distribution per graded cell]({report.plot.name})", "",
+              describe_scores(scores), "", "## Most common wrong answers", ""]
     if not report.wrong:
         lines.append("None recorded.")
     for qid, answers in report.wrong.items():
