@@ -11,9 +11,10 @@ either:
 
 Both blocks therefore have rows of norm 1, whatever the vocabulary size or the vector size, and
 neither swamps the other in the linear model's penalty; ``tfidf_weight`` and ``frozen_weight``
-scale a block's rows (to norm = the weight) when one should count more. The defaults and the
-heads' ``C`` below were chosen by cross-validation on training splits only (see
-benchmarks/RESULTS.md, "Adaptation").
+scale a block's rows (to norm = the weight) when one should count more. The heads' ``C`` (10)
+is a common choice for TF-IDF, not yet tuned here; with it the hybrid beats the better of
+TF-IDF and frozen on all four benchmark sets (benchmarks/RESULTS.md, "Adaptation";
+``bench_adaptation.py choose`` compares other values on training splits only).
 
 >>> from encoder_kit.hybrid import HybridFeatures
 >>> X = HybridFeatures().fit_transform(["refund my order", "the app crashes"])
@@ -42,7 +43,7 @@ __all__ = ["FEATURE_KINDS", "HybridFeatures", "feature_pipeline", "hybrid_head",
 #: ``make_classifier(features=...)`` accepts these.
 FEATURE_KINDS = ("frozen", "tfidf", "hybrid")
 #: Inverse regularisation of the logistic regressions on TF-IDF and on hybrid features
-#: (chosen by cross-validation on training splits, see benchmarks/RESULTS.md).
+#: (a common value, not tuned yet; see benchmarks/RESULTS.md, "Adaptation").
 TFIDF_C = 10.0
 HYBRID_C = 10.0
 

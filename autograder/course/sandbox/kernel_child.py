@@ -78,6 +78,10 @@ def main(requests: int, messages: int, spec: Any) -> None:
     try:
         from .layers.confine import confine_checked
 
+        # the filters' binding is imported before confinement: a fresh /tmp would hide a
+        # virtual environment that lives under /tmp
+        from .layers.filters import load_syscall_filter  # noqa: F401
+
         notes, missing = confine_checked(
             workdir=spec.workdir, keep_fds=[requests, messages],
             file_bytes=max(spec.limits.output_bytes, 64 * 2**20), hide=spec.hide,

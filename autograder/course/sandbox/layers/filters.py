@@ -39,13 +39,22 @@ DENIED = (
 )
 AF_UNIX = 1
 
+# The binding is imported with this module, before the kernel confines itself: once the
+# mount namespace puts a fresh /tmp in place, a virtual environment under /tmp (a CI clone,
+# say) is out of sight and a late import would fail, leaving the kernel unfiltered.
+try:
+    import pyseccomp as _seccomp
+except (ImportError, OSError) as _error:  # no binding, or no libseccomp.so.2
+    _seccomp, _SECCOMP_ERROR = None, _error
+else:
+    _SECCOMP_ERROR = None
+
 
 def load_syscall_filter() -> str:
     """Load the deny-list filter into this process; '' when loaded, else why not."""
-    try:
-        import pyseccomp as seccomp
-    except (ImportError, OSError) as error:  # no binding, or no libseccomp.so.2
-        return (f"no system-call filter: the seccomp binding is missing ({error}); "
+    seccomp = _seccomp
+    if seccomp is None:
+        return (f"no system-call filter: the seccomp binding is missing ({_SECCOMP_ERROR}); "
                 "pip install pyseccomp (needs libseccomp2: apt-get install libseccomp2)")
     try:
         rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
