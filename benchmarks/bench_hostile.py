@@ -37,7 +37,7 @@ from common import REPO, machine
 sys.path.insert(0, str(REPO / "tests"))
 
 import hostile  # noqa: E402
-from support.course import SAMPLES, copy_course  # noqa: E402
+from support.course import copy_course, copy_sample  # noqa: E402
 from test_course_roundtrip import EXPECTED as NORMAL  # noqa: E402
 
 ASSIGNMENT = hostile.ASSIGNMENT
@@ -77,8 +77,8 @@ def new_course(target: Path, normal: int) -> dict[str, float]:
     for index in range(normal):
         sample = samples[index % len(samples)]
         student = f"n{index + 1:02d}-{sample}"
-        shutil.copytree(SAMPLES / ASSIGNMENT / sample,
-                        target / "submitted" / student / ASSIGNMENT)
+        # each student draws his own versions: the copy answers them (support.course)
+        copy_sample(ASSIGNMENT, sample, target / "submitted" / student / ASSIGNMENT, student)
         expected[student] = NORMAL[sample]
     return expected
 

@@ -42,6 +42,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from . import models
+from .encoding import mean_pool
 from .inputs import check_texts
 
 __all__ = ["FineTunedClassifier"]
@@ -336,7 +337,7 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
                     pooled = layer_inputs.pooled(rows)
                 else:
                     batch = _pad([ids[i] for i in rows], pad_id, token_types, device)
-                    pooled = _mean_pool(bert(**batch).last_hidden_state, batch["attention_mask"])
+                    pooled = mean_pool(bert(**batch).last_hidden_state, batch["attention_mask"])
             return head(dropout(pooled.float()))  # the head and the loss in float32
 
         val_batches = list(_sorted_batches(lengths[val_rows], int(self.batch_size) * 2,
@@ -473,7 +474,7 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
                                         np.arange(len(texts))):
                 batch = _pad([ids[i] for i in rows], pad_id, token_types, device)
                 with autocast():
-                    pooled = _mean_pool(bert(**batch).last_hidden_state,
+                    pooled = mean_pool(bert(**batch).last_hidden_state,
                                         batch["attention_mask"])
                 out[torch.as_tensor(rows)] = head(pooled.float()).cpu()
         return out
@@ -737,11 +738,6 @@ def _pad(batch: list[list[int]], pad_id: int, token_types: bool, device: Any) ->
     return {k: v.to(device) for k, v in features.items()}
 
 
-def _mean_pool(hidden: Any, mask: Any) -> Any:
-    weights = mask.unsqueeze(-1).to(hidden.dtype)
-    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-
-
 def _pooled(st: Any, ids: list[list[int]], batch_size: int, device: Any) -> Any:
     """Mean-pooled vectors of every text (no gradients): the head's input when nothing else trains."""
     import torch
@@ -756,7 +752,7 @@ def _pooled(st: Any, ids: list[list[int]], batch_size: int, device: Any) -> Any:
     with torch.no_grad():
         for rows in _sorted_batches(lengths, batch_size, np.arange(len(ids))):
             batch = _pad([ids[i] for i in rows], pad_id, token_types, device)
-            out[torch.as_tensor(rows, device=device)] = _mean_pool(
+            out[torch.as_tensor(rows, device=device)] = mean_pool(
                 bert(**batch).last_hidden_state, batch["attention_mask"])
     return out
 
@@ -818,7 +814,7 @@ class _LayerInputs:
             out = self.bert(input_ids=mask, attention_mask=mask).last_hidden_state
         finally:
             self.feeder.value = None
-        return _mean_pool(out, mask)
+        return mean_pool(out, mask)
 
     def close(self) -> None:
         self.bert.embeddings, self.bert.encoder.layer = self.saved

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import fcntl
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support.course import SAMPLES, copy_course
+from support.course import copy_course, copy_sample
 from test_course_roundtrip import EXPECTED as NORMAL
 
 from autograder.course.coursedir import Course
@@ -108,7 +107,7 @@ def crash(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     for student, sample in students().items():
         target = root / "submitted" / student / HW1
         target.parent.mkdir(parents=True)
-        shutil.copytree(SAMPLES / HW1 / sample, target)
+        copy_sample(HW1, sample, target, student)  # the answers of this student's versions
     tmp = base / "tmp"  # the grader's temporary files, kept apart to check what stays
     tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp), "PYTHONUNBUFFERED": "1"}
@@ -177,7 +176,8 @@ def test_every_submission_has_exactly_one_grade_with_its_score(crash: Crash) -> 
         con.close()
     assert dict(rows) == {student: 1 for student in expected}
     assert notebooks == len(expected)
-    assert grades == (4 * len(expected), 4 * len(expected))  # 4 test cells, none twice
+    # 5 test cells (4 questions and the 0-point "Before you submit"), none twice
+    assert grades == (5 * len(expected), 5 * len(expected))
     assert integrity == "ok"
 
 

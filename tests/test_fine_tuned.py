@@ -19,7 +19,8 @@ from sklearn.utils.estimator_checks import (
 )
 
 from encoder_kit import FineTunedClassifier
-from encoder_kit.fine_tuned import _LayerInputs, _mean_pool, _pad, _sorted_batches, _unfreeze
+from encoder_kit.encoding import mean_pool
+from encoder_kit.fine_tuned import _LayerInputs, _pad, _sorted_batches, _unfreeze
 
 POSITIVE = ["great film, loved it", "a wonderful, moving story", "brilliant acting and script",
             "i enjoyed every minute", "superb and very funny", "a delight from start to end",
@@ -126,7 +127,7 @@ def test_running_the_top_layers_from_stored_inputs_equals_the_whole_encoder(sent
     st.eval()
     with torch.no_grad():
         batch = _pad(ids, st.tokenizer.pad_token_id, True, "cpu")
-        whole = _mean_pool(bert(**batch).last_hidden_state, batch["attention_mask"])
+        whole = mean_pool(bert(**batch).last_hidden_state, batch["attention_mask"])
         inputs = [bert(**_pad([x], 0, True, "cpu"), output_hidden_states=True)
                   .hidden_states[4][0] for x in ids]
         stored = _LayerInputs(bert, 4, inputs, "cpu")

@@ -238,7 +238,7 @@ HW4_STUDENTS: dict[str, dict[str, Any]] = {
 }
 
 
-def _widget_answers(student: str) -> dict[str, Any]:
+def widget_answers(student: str) -> dict[str, Any]:
     """The answers file the widgets would have written for ``student``: his version's right
     answers, each with the variant record the widget saves beside it."""
     from encoder_kit.questions.answers_file import FORMAT, VERSION
@@ -272,9 +272,9 @@ def _write_student(released: Path, target: Path, spec: dict[str, Any], student: 
     kind = spec.get("answers")
     answers = target / "encoder-kit-answers.json"
     if kind == "widget":
-        answers.write_text(json.dumps(_widget_answers(student), indent=1))
+        answers.write_text(json.dumps(widget_answers(student), indent=1))
     elif kind == "malformed":
-        text = json.dumps(_widget_answers(student), indent=1)
+        text = json.dumps(widget_answers(student), indent=1)
         answers.write_text(text[: len(text) // 2])
 
 

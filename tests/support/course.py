@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -55,7 +56,8 @@ def copy_sample(assignment: str, sample: str, target: Path, student: str) -> Non
         "build_fixtures", EXERCISES / "tools" / "build_fixtures.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    cells = module.hw1_sample(sample, student)["cells"]
+    spec = module.hw1_sample(sample, student)
+    cells = spec["cells"]
     [path] = target.glob("*.ipynb")
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
@@ -63,3 +65,10 @@ def copy_sample(assignment: str, sample: str, target: Path, student: str) -> Non
         if grade_id in cells:
             cell.source = cells[grade_id]
     nbformat.write(nb, path)
+    # the widgets' answers file holds variant records for its student: write it for this one
+    answers = target / "encoder-kit-answers.json"
+    text = json.dumps(module.widget_answers(student), indent=1)
+    if spec.get("answers") == "widget":
+        answers.write_text(text)
+    elif spec.get("answers") == "malformed":
+        answers.write_text(text[: len(text) // 2])

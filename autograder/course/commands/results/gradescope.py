@@ -129,7 +129,9 @@ def _stage_course(course: Course, assignment: str, into: Path, allow_unconfined:
 
 def _build_wheel(into: Path) -> Path:
     """A wheel of the encoder-kit checkout this module runs from."""
-    checkout = Path(__file__).resolve().parents[3]
+    import autograder
+
+    checkout = Path(autograder.__file__).resolve().parents[1]  # anchored on the package
     if not (checkout / "pyproject.toml").is_file():
         raise CourseError(f"--wheel builds encoder-kit from its source checkout, but {checkout} "
                           "has no pyproject.toml (an installed package); leave --wheel out "

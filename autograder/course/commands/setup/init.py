@@ -57,9 +57,12 @@ def shipped_course() -> Path:
     """
     import os
 
-    here = Path(__file__).resolve()
+    import autograder.course
+
+    # anchored on the packages, not on this module's place in the tree
+    package = Path(autograder.course.__file__).resolve().parent  # autograder/course
     candidates = [Path(os.environ[TEMPLATE_ENV])] if os.environ.get(TEMPLATE_ENV) else []
-    candidates += [here.parents[1] / "template", here.parents[3] / "exercises"]
+    candidates += [package / "template", package.parents[1] / "exercises"]
     for folder in candidates:
         if (folder / CONFIG_FILE).is_file():
             return folder
