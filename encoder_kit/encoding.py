@@ -39,7 +39,9 @@ def tokenize_with_truncation(tokenizer: Any, texts: list[str], max_length: int
     return ids, cut
 
 
-def _pad(batch: list[list[int]], pad_id: int, with_token_types: bool) -> dict[str, Any]:
+def pad_batch(batch: list[list[int]], pad_id: int, with_token_types: bool) -> dict[str, Any]:
+    """Token-id lists padded to one width: ``input_ids``, ``attention_mask`` (and zero
+    ``token_type_ids`` when the model takes them), as torch tensors on the CPU."""
     import torch  # lazy: see the module docstring
 
     width = max(len(x) for x in batch)
@@ -94,7 +96,7 @@ def encode_texts(
     with torch.inference_mode():
         for start in progress_bar(starts, enabled=show_progress):
             rows = order[start:start + batch_size]
-            features = _pad([ids[i] for i in rows], pad_id, with_token_types)
+            features = pad_batch([ids[i] for i in rows], pad_id, with_token_types)
             features = {k: v.to(model.device) for k, v in features.items()}
             vectors = model(features)["sentence_embedding"]
             if normalize:

@@ -42,7 +42,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from . import models
-from .encoding import mean_pool
+from .encoding import mean_pool, pad_batch
 from .inputs import check_texts
 
 __all__ = ["FineTunedClassifier"]
@@ -724,18 +724,8 @@ def _tokenize(tokenizer: Any, texts: list[str], max_length: int, *, warn: bool) 
 
 
 def _pad(batch: list[list[int]], pad_id: int, token_types: bool, device: Any) -> dict[str, Any]:
-    import torch
-
-    width = max(len(x) for x in batch)
-    input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(batch), width), dtype=torch.long)
-    for row, ids in enumerate(batch):
-        input_ids[row, : len(ids)] = torch.as_tensor(ids, dtype=torch.long)
-        mask[row, : len(ids)] = 1
-    features = {"input_ids": input_ids, "attention_mask": mask}
-    if token_types:
-        features["token_type_ids"] = torch.zeros_like(input_ids)
-    return {k: v.to(device) for k, v in features.items()}
+    """``encoding.pad_batch`` on ``device``."""
+    return {k: v.to(device) for k, v in pad_batch(batch, pad_id, token_types).items()}
 
 
 def _pooled(st: Any, ids: list[list[int]], batch_size: int, device: Any) -> Any:

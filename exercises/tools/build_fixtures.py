@@ -26,6 +26,9 @@ COURSE = Path(__file__).resolve().parents[1]
 REPO = COURSE.parent
 OUT = COURSE / "samples"
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # build_sources, beside it
+
+from build_sources import HW4_CHOOSE, HW4_COMPARISON  # noqa: E402
 
 TIMESTAMP = "2025-03-03 09:15:00.000000 UTC"
 HW1 = "hw1-pipeline"
@@ -141,23 +144,7 @@ def _hw1_students() -> dict[str, dict[str, Any]]:
 HW1_STUDENTS: dict[str, dict[str, Any]] = _hw1_students()
 
 # hw4: the comparison cell (answer-candidates) and the choice cell (answer-classifier)
-HW4_HONEST = (
-    "from sklearn.model_selection import cross_val_score\n"
-    "from sklearn.neighbors import KNeighborsClassifier\n"
-    "from sklearn.svm import SVC\n\n"
-    "from encoder_kit import make_classifier\n\n"
-    "candidates = {\n"
-    "    \"logreg\": make_classifier(),\n"
-    "    \"svc\": make_classifier(head=SVC(C=10)),\n"
-    "    \"knn\": make_classifier(head=KNeighborsClassifier(n_neighbors=5)),\n"
-    "}\n"
-    "cv_scores = {name: float(cross_val_score(model, texts, labels, cv=folds).mean())\n"
-    "             for name, model in candidates.items()}\n"
-    "cv_scores")
-HW4_CHOOSE = ("from sklearn.base import clone\n\n"
-              "best = max(cv_scores, key=cv_scores.get)\n"
-              "clf = clone(candidates[best]).fit(texts, labels)\n"
-              "print('chosen:', best)")
+HW4_HONEST = HW4_COMPARISON  # the solution's comparison cell (build_sources)
 HW4_BARE = "from encoder_kit import make_classifier\n\nclf = make_classifier().fit(texts, labels)"
 HW4_NOISY_HEAD = (
     "import sys\nimport warnings\n\nfrom sklearn.linear_model import LogisticRegression\n\n\n"

@@ -31,6 +31,27 @@ from autograder.course.notebook.student import (  # noqa: E402 (after the path i
 # the setup cell: the widgets' `show` (Save, no score) and `answer` for answers in code
 SETUP = NOTEBOOK_SETUP
 
+
+# hw4's solution (the sample submissions of exercises/tools/build_fixtures.py answer with it
+# too): compare three heads on the course folds, then fit the best on all the data
+HW4_COMPARISON = (
+    "from sklearn.model_selection import cross_val_score\n"
+    "from sklearn.neighbors import KNeighborsClassifier\n"
+    "from sklearn.svm import SVC\n\n"
+    "from encoder_kit import make_classifier\n\n"
+    "candidates = {\n"
+    "    \"logreg\": make_classifier(),\n"
+    "    \"svc\": make_classifier(head=SVC(C=10)),\n"
+    "    \"knn\": make_classifier(head=KNeighborsClassifier(n_neighbors=5)),\n"
+    "}\n"
+    "cv_scores = {name: float(cross_val_score(model, texts, labels, cv=folds).mean())\n"
+    "             for name, model in candidates.items()}\n"
+    "cv_scores")
+HW4_CHOOSE = ("from sklearn.base import clone\n\n"
+              "best = max(cv_scores, key=cv_scores.get)\n"
+              "clf = clone(candidates[best]).fit(texts, labels)\n"
+              "print('chosen:', best)")
+
 HOW_TO = (
     "**How to answer.** Run the cell under each question: it shows *your* version of the "
     "question (the scenario and the numbers differ from student to student). Answer in the "
@@ -297,28 +318,13 @@ def build_hw4(q: dict[str, Any]) -> Path:
          "re-runs each candidate on `folds` and compares); a head with randomness and no "
          "fixed `random_state` (the re-run then differs); reading or guessing labels for any "
          "message that is not in `texts`.")
-    b.answer("answer-candidates",
-             "from sklearn.model_selection import cross_val_score\n"
-             "from sklearn.neighbors import KNeighborsClassifier\n"
-             "from sklearn.svm import SVC\n\n"
-             "from encoder_kit import make_classifier\n\n"
-             "candidates = {\n"
-             "    \"logreg\": make_classifier(),\n"
-             "    \"svc\": make_classifier(head=SVC(C=10)),\n"
-             "    \"knn\": make_classifier(head=KNeighborsClassifier(n_neighbors=5)),\n"
-             "}\n"
-             "cv_scores = {name: float(cross_val_score(model, texts, labels, cv=folds).mean())\n"
-             "             for name, model in candidates.items()}\n"
-             "cv_scores")
+    b.answer("answer-candidates", HW4_COMPARISON)
     b.md("## Step 2: pick the best and train it on all the data\n\n"
          "The folds were for choosing. Now fit the winner on all 300 messages (more data, a "
          "better head) and call it `clf`. Build it as that candidate, with the same class and "
          "parameters: `clone(candidates[name])` gives an unfitted copy. Fit it on `texts, "
          "labels` and nothing else.")
-    b.answer("answer-classifier", "from sklearn.base import clone\n\n"
-                                  "best = max(cv_scores, key=cv_scores.get)\n"
-                                  "clf = clone(candidates[best]).fit(texts, labels)\n"
-                                  "print('chosen:', best)")
+    b.answer("answer-classifier", HW4_CHOOSE)
     b.test("test-classifier-public", 1,
            public="predicted = list(clf.predict(texts[:5]))\n"
                   "assert len(predicted) == 5, 'predict must return one label per message'\n"
