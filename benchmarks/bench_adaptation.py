@@ -106,7 +106,8 @@ def run_features(sets: list[str], out: Path) -> None:
 
 
 def run_fine_tune(sets: list[str], layers: list[str], max_minutes: float | None,
-                  train_limit: int | None, epochs: int, learning_rate: float, out: Path) -> None:
+                  train_limit: int | None, epochs: int, learning_rate: float, out: Path,
+                  validation_fraction: float | None = 0.1) -> None:
     from encoder_kit import FineTunedClassifier
 
     for name in sets:
@@ -116,7 +117,7 @@ def run_fine_tune(sets: list[str], layers: list[str], max_minutes: float | None,
             train_layers = "all" if layer == "all" else int(layer)
             clf = FineTunedClassifier(
                 train_layers=train_layers, epochs=epochs, learning_rate=learning_rate,
-                validation_fraction=0.1, patience=2, random_state=0,
+                validation_fraction=validation_fraction, patience=2, random_state=0,
                 max_seconds=None if max_minutes is None else 60 * max_minutes)
             load = _load()
             with Timer() as fit:
@@ -131,7 +132,8 @@ def run_fine_tune(sets: list[str], layers: list[str], max_minutes: float | None,
                 "epochs_done": clf.history_[-1]["epoch"] if clf.history_ else None,
                 "best_step": clf.best_step_, "stop_reason": clf.stop_reason_,
                 "history": clf.history_, "max_minutes": max_minutes, "epochs": epochs,
-                "learning_rate": learning_rate, "load_before": load, "load_after": _load()})
+                "learning_rate": learning_rate, "validation_fraction": validation_fraction,
+                "load_before": load, "load_after": _load()})
 
 
 def run_compare(n: int, out: Path) -> None:
@@ -237,6 +239,8 @@ def main() -> None:
                         help="fine-tune on a stratified subset of this many training texts")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--learning-rate", type=float, default=5e-5)
+    parser.add_argument("--validation-fraction", type=float, default=0.1,
+                        help="held out for early stopping; 0: none (the full schedule)")
     parser.add_argument("--texts", type=int, default=5000, help="texts for the compare part")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
@@ -246,7 +250,7 @@ def main() -> None:
         run_features(args.sets, args.out)
     elif args.part == "fine-tune":
         run_fine_tune(args.sets, args.layers, args.max_minutes, args.train_limit, args.epochs,
-                      args.learning_rate, args.out)
+                      args.learning_rate, args.out, args.validation_fraction or None)
     elif args.part == "compare":
         run_compare(args.texts, args.out)
     elif args.part == "choose":

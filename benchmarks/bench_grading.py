@@ -15,6 +15,12 @@ copies of that course are then graded, one after another:
    setting alone makes;
 4. `encoder-kit course grade` with the same warm cache and the default number of workers.
 
+With ``--filter-cost`` only `encoder-kit course grade` runs, twice per round and in
+alternating order: with every sandbox layer (the default), and with the system-call filter
+left out (the seccomp binding hidden from the workers by a module on ``PYTHONPATH`` that
+fails to import, and ``--allow-unconfined`` so grading goes on without it). That isolates
+what the filter costs a class; nothing in the product turns the filter off.
+
 Each time is wall clock from the outside (process start included); the per-submission
 figure is that time divided by N. The grades of all runs are compared: they must be
 the same, or the figures mean nothing.
@@ -70,10 +76,48 @@ def _scores(course: Path) -> dict[str, float]:
         return {s.student.id: round(s.score, 6) for s in gb.assignment_submissions(ASSIGNMENT)}
 
 
+def _filter_cost(scratch: Path, base: Path, warm: Path, rounds: int, n: int) -> None:
+    """Grade the class with and without the seccomp filter, alternating, `rounds` times."""
+    hide = scratch / "no-seccomp"
+    hide.mkdir()
+    (hide / "pyseccomp.py").write_text(
+        'raise ImportError("hidden by bench_grading.py --filter-cost")\n')
+    encoder_kit = str(BIN / "encoder-kit")
+    settings = {"filter on": ([], {}),
+                "filter off": (["--allow-unconfined"], {"PYTHONPATH": str(hide)})}
+    seconds: dict[str, list[float]] = {name: [] for name in settings}
+    scores = []  # every run's grades: all must be the same
+    for round_ in range(rounds):
+        order = list(settings) if round_ % 2 == 0 else list(reversed(settings))
+        for name in order:
+            course = scratch / f"{name.replace(' ', '-')}-{round_}"
+            shutil.copytree(base, course)
+            flags, extra = settings[name]
+            seconds[name].append(_run([encoder_kit, "course", "grade", ASSIGNMENT, "--cache",
+                                       str(warm), *flags], course, warm, extra))
+            scores.append(_scores(course))
+    same = all(found == scores[0] for found in scores)
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+    print(f"\n{n} submissions of {ASSIGNMENT}, {rounds} rounds; grades identical: {same}\n")
+    print("| `encoder-kit course grade` | runs (s) | median (s) | s per submission |")
+    print("|---|---|---|---|")
+    for name, found in seconds.items():
+        median = sorted(found)[len(found) // 2]
+        print(f"| {name} | {', '.join(f'{x:.1f}' for x in found)} | {median:.1f} | "
+              f"{median / n:.2f} |")
+    on, off = (sorted(seconds[k])[rounds // 2] for k in ("filter on", "filter off"))
+    print(f"\nthe filter's cost: {on - off:+.1f} s ({(on - off) / off:+.1%})")
+    if not same:
+        sys.exit("the runs gave different grades")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=30)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--filter-cost", action="store_true",
+                        help="only encoder-kit, with and without the system-call filter")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds for --filter-cost")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="ek-bench-grading-"))
     warm, cold = scratch / "cache-warm", scratch / "cache-cold"
@@ -88,6 +132,10 @@ def main() -> None:
     for i in range(args.submissions):
         sample = samples[i % len(samples)]
         shutil.copytree(sample, base / "submitted" / f"s{i + 1:02d}-{sample.name}" / ASSIGNMENT)
+    if args.filter_cost:
+        _filter_cost(scratch, base, warm, args.rounds, args.submissions)
+        shutil.rmtree(scratch, ignore_errors=True)
+        return
     runs = {}
     for name in ("nbgrader-cold", "nbgrader-warm", "nbgrader-1-thread", "encoder-kit"):
         shutil.copytree(base, scratch / name)

@@ -14,6 +14,8 @@ encoder_kit.encoder`` (and a grading kernel whose texts are all cached) must sta
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -39,12 +41,18 @@ def tokenize_with_truncation(tokenizer: Any, texts: list[str], max_length: int
     return ids, cut
 
 
-def pad_batch(batch: list[list[int]], pad_id: int, with_token_types: bool) -> dict[str, Any]:
+def pad_batch(batch: list[list[int]], pad_id: int, with_token_types: bool,
+              multiple_of: int = 1) -> dict[str, Any]:
     """Token-id lists padded to one width: ``input_ids``, ``attention_mask`` (and zero
-    ``token_type_ids`` when the model takes them), as torch tensors on the CPU."""
+    ``token_type_ids`` when the model takes them), as torch tensors on the CPU.
+
+    ``multiple_of`` rounds the width up (padding is masked, so the vectors do not change):
+    training pads to multiples of 8 so that a CPU's bfloat16 kernels, built once per input
+    shape, are built for a handful of widths rather than for every length in the data.
+    """
     import torch  # lazy: see the module docstring
 
-    width = max(len(x) for x in batch)
+    width = -(-max(len(x) for x in batch) // multiple_of) * multiple_of
     input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
     mask = torch.zeros((len(batch), width), dtype=torch.long)
     for row, ids in enumerate(batch):
@@ -103,3 +111,24 @@ def encode_texts(
                 vectors = torch.nn.functional.normalize(vectors, p=2, dim=1)
             out[rows] = vectors.float().cpu().numpy()
     return out, truncated
+
+
+@contextlib.contextmanager
+def torch_threads(n: int | None) -> Iterator[None]:
+    """``torch.set_num_threads(n)`` for the block, then the previous setting (None: untouched).
+
+    Training on a machine whose cores are busy with other work wants 1: PyTorch's threads
+    wait for each other by spinning, and two of them on two busy cores were many times
+    slower than one (benchmarks/RESULTS.md, "Adaptation").
+    """
+    if n is None:
+        yield
+        return
+    import torch  # lazy: see the module docstring
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(int(n))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

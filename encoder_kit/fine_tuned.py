@@ -22,6 +22,7 @@ array(['pos'], dtype=object)
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import copy
 import json
@@ -42,7 +43,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from . import models
-from .encoding import mean_pool, pad_batch
+from .encoding import mean_pool, pad_batch, torch_threads
 from .inputs import check_texts
 
 __all__ = ["FineTunedClassifier"]
@@ -96,7 +97,10 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
         validation split (an int gives the same model on the same machine; ``None``: random).
     device : ``"cpu"``, ``"cuda"``, ... (``None``: CUDA when available, else the CPU).
     num_threads : ``torch.set_num_threads`` during ``fit`` and ``predict``, restored afterwards
-        (``None``: PyTorch's setting is left as it is).
+        (``None``: PyTorch's setting is left as it is). On a machine whose cores are busy with
+        other work (a shared JupyterHub, tests running beside it) use 1: PyTorch's threads
+        wait for each other by spinning, and with two threads on two busy cores training was
+        16-33 times slower than with one here.
     mixed_precision : run the encoder's matrix products in bfloat16 (weights, gradients and
         the optimiser stay float32). ``None``: where the hardware computes bfloat16 natively
         (a CPU with Intel AMX, about five times faster than float32 here; a CUDA GPU with
@@ -181,7 +185,7 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
         import torch
 
         self.__dict__.pop("_files", None)
-        with _torch_threads(self.num_threads), torch.random.fork_rng(devices=[]):
+        with torch_threads(self.num_threads), torch.random.fork_rng(devices=[]):
             self._train(texts, y_index.astype(np.int64), len(classes))
         self.classes_ = classes
         return self
@@ -194,7 +198,7 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
             return np.empty((0, len(self.classes_)))
         import torch
 
-        with _torch_threads(self.num_threads):
+        with torch_threads(self.num_threads):
             logits = self._logits_for(texts)
             return torch.softmax(logits.double(), dim=1).numpy()
 
@@ -364,7 +368,9 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
         reason = "steps"
         since = 0
         shortened = False
-        loop_start = time.perf_counter()
+        planned = total
+        recent: collections.deque[float] = collections.deque(maxlen=20)  # seconds per step
+        last = time.perf_counter()
         try:
             while step < total and reason == "steps":
                 epoch += 1
@@ -382,16 +388,22 @@ class FineTunedClassifier(ClassifierMixin, BaseEstimator):
                     scheduler.step()
                     step += 1
                     losses.append(float(loss.detach()))
+                    now = time.perf_counter()
+                    recent.append(now - last)
+                    last = now
                     if bar is not None:
                         bar.update(1)
                         bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}", refresh=False)
                     elapsed = time.perf_counter() - start
                     if self.max_seconds is not None and step >= 3:
-                        # fit the schedule to the time left: fewer steps, decayed to the end
-                        per_step = (time.perf_counter() - loop_start) / step
+                        # Fit the schedule to the time left: fewer steps, decayed to the end.
+                        # The median of recent steps, not the mean since the start: the first
+                        # steps of each new batch shape build kernels and are many times slower.
+                        per_step = float(np.median(recent))
                         fits = step + max(0, int((self.max_seconds - elapsed) / per_step))
-                        if fits < total:
-                            total, shortened = fits, True
+                        if min(planned, fits) != total:
+                            total = min(planned, fits)
+                            shortened = total < planned
                             if bar is not None:
                                 bar.total = total
                     out_of_time = self.max_seconds is not None and elapsed > self.max_seconds
@@ -573,22 +585,6 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-@contextlib.contextmanager
-def _torch_threads(n: int | None) -> Iterator[None]:
-    """``torch.set_num_threads(n)`` for the block, then the previous setting (None: untouched)."""
-    if n is None:
-        yield
-        return
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(int(n))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def _bf16_wanted(setting: bool | None, device: str) -> bool:
     """bfloat16 for ``mixed_precision=setting`` on ``device`` (None: where it is native)."""
     if setting is not None:
@@ -723,9 +719,13 @@ def _tokenize(tokenizer: Any, texts: list[str], max_length: int, *, warn: bool) 
     return ids
 
 
+_WIDTH_MULTIPLE = 8  # batch widths are padded to multiples of this (see encoding.pad_batch)
+
+
 def _pad(batch: list[list[int]], pad_id: int, token_types: bool, device: Any) -> dict[str, Any]:
-    """``encoding.pad_batch`` on ``device``."""
-    return {k: v.to(device) for k, v in pad_batch(batch, pad_id, token_types).items()}
+    """``encoding.pad_batch`` on ``device``, its width a multiple of ``_WIDTH_MULTIPLE``."""
+    return {k: v.to(device) for k, v in
+            pad_batch(batch, pad_id, token_types, _WIDTH_MULTIPLE).items()}
 
 
 def _pooled(st: Any, ids: list[list[int]], batch_size: int, device: Any) -> Any:
@@ -795,7 +795,11 @@ class _LayerInputs:
         import torch
 
         parts = [self.inputs[i] for i in rows]
-        hidden = torch.nn.utils.rnn.pad_sequence(parts, batch_first=True).to(self.device)
+        width = -(-max(len(part) for part in parts) // _WIDTH_MULTIPLE) * _WIDTH_MULTIPLE
+        hidden = torch.zeros((len(parts), width, parts[0].shape[-1]), dtype=parts[0].dtype,
+                             device=self.device)
+        for row, part in enumerate(parts):
+            hidden[row, : len(part)] = part
         mask = torch.zeros(hidden.shape[:2], dtype=torch.long, device=self.device)
         for row, part in enumerate(parts):
             mask[row, : len(part)] = 1

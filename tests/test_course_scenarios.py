@@ -57,6 +57,13 @@ SCENARIOS = [
              ("hw2-choice-probing",), "choice", "C7"),
     Scenario("masked-language-model pre-training: why it works, what it predicts", "hw2-shapes",
              ("hw2-choice-mlm",), "choice", "C8"),
+    # issue 16: the measured trade-off of benchmarks/RESULTS.md ("Adaptation")
+    Scenario("a measured comparison (TF-IDF, frozen, hybrid, fine-tuned) and a constraint: "
+             "what to ship", "hw3-adaptation", ("hw3-choice-measured-tradeoff",), "choice", "C3"),
+    Scenario("what fine-tuning costs (parameters trained, optimiser memory, training time)",
+             "hw3-adaptation", ("hw3-numeric-fine-tune-cost",), "numeric", "C3"),
+    Scenario("catastrophic forgetting: the task improves, what else the encoder did collapses",
+             "hw3-adaptation", ("hw3-diagnosis-forgetting",), "diagnosis", "C3"),
 ]
 
 STUDENTS = [f"student-{n}" for n in range(12)]

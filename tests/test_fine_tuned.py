@@ -128,8 +128,9 @@ def test_running_the_top_layers_from_stored_inputs_equals_the_whole_encoder(sent
     with torch.no_grad():
         batch = _pad(ids, st.tokenizer.pad_token_id, True, "cpu")
         whole = mean_pool(bert(**batch).last_hidden_state, batch["attention_mask"])
+        # one text at a time; _pad rounds the width up to a multiple of 8: keep the real pieces
         inputs = [bert(**_pad([x], 0, True, "cpu"), output_hidden_states=True)
-                  .hidden_states[4][0] for x in ids]
+                  .hidden_states[4][0, : len(x)] for x in ids]
         stored = _LayerInputs(bert, 4, inputs, "cpu")
         try:
             from_stored = stored.pooled(np.arange(len(ids)))
@@ -283,3 +284,13 @@ def test_sorted_batches_cover_every_row_once():
     batches = list(_sorted_batches(lengths, 4, rows))
     assert sorted(np.concatenate(batches).tolist()) == rows.tolist()
     assert batches[0].tolist() == [11, 15, 13, 14]
+
+
+def test_batches_are_padded_to_a_multiple_of_eight_with_the_padding_masked():
+    from encoder_kit.encoding import pad_batch
+
+    batch = pad_batch([[5, 6, 7], [8] * 9], 0, True, multiple_of=8)
+    assert batch["input_ids"].shape == (2, 16)  # 9 pieces -> 16, not 9
+    assert batch["attention_mask"].sum(1).tolist() == [3, 9]
+    assert batch["input_ids"][0, 3:].eq(0).all() and batch["token_type_ids"].eq(0).all()
+    assert pad_batch([[1, 2]], 0, False)["input_ids"].shape == (1, 2)  # default: no rounding

@@ -204,6 +204,7 @@ def test_the_readme_example_runs(installed: Env) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "(2, 384)" in proc.stdout
     assert "billing" in proc.stdout
+    assert all(method in proc.stdout for method in ("tfidf", "frozen", "hybrid"))  # compare()
 
 
 def test_the_practice_quiz_is_graded_with_the_packaged_bank(installed: Env) -> None:

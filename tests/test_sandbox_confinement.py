@@ -48,7 +48,7 @@ PROBE_CELL = textwrap.dedent("""
 """).replace("NOATIME_DIR", NOATIME)
 
 SCRIPT = textwrap.dedent("""
-    import json, sys
+    import json, os, sys
     from nbformat.v4 import new_code_cell, new_notebook
     from autograder.course.notes import take_notes
     from autograder.course.sandbox.execute import SandboxedExecute
@@ -56,6 +56,8 @@ SCRIPT = textwrap.dedent("""
 
     limits = Limits(cell_timeout=60, notebook_timeout=120, memory_mb=1000)
     step = SandboxedExecute.for_limits(limits)
+    if os.environ.get("EK_TEST_OVERLAY"):  # the cache, written through a copy-on-write layer
+        step.overlay = [os.environ["EK_TEST_OVERLAY"]]
     nb = new_notebook(cells=[new_code_cell(c) for c in json.load(open(sys.argv[1]))])
     try:
         nb, _ = step.preprocess(nb, {"metadata": {"path": sys.argv[2]}})
@@ -97,6 +99,8 @@ def _run_in_namespace(folder: Path, as_user: str, cells: list[str] | None = None
                "sh", sys.executable, str(folder / "script.py"), str(folder / "probe.py"),
                str(work)]
     env = {**os.environ, "HOME": str(folder), "PYTHONPATH": str(ROOT)}
+    if (folder / ".cache" / "encoder-kit").is_dir():
+        env["EK_TEST_OVERLAY"] = env["ENCODER_KIT_CACHE"] = str(folder / ".cache" / "encoder-kit")
     done = subprocess.run(command, capture_output=True, text=True, timeout=240, env=env,
                           cwd=str(folder))
     assert done.returncode == 0, done.stderr[-3000:]
@@ -204,7 +208,7 @@ def test_course_grade_refuses_on_a_machine_without_namespaces(tmp_path, monkeypa
 # the attacks on the sandbox that matter most where the grader is not root
 KEY_ATTACKS = ("ptrace_grader", "proc_mem_environ", "process_vm_readv", "unshare_user",
                "setns_saved", "mount_over_answers", "io_uring_write", "raw_netlink_socket",
-               "memfd_exec")
+               "memfd_exec", "cache_hard_link", "fill_tmp_shm")
 
 
 @pytest.mark.skipif(not _can_unshare(), reason="needs root and `unshare --user`")
@@ -213,6 +217,11 @@ def test_the_sandbox_attacks_are_held_by_an_unprivileged_grader(folder):
     sandbox makes its own user namespace): each prints 'held', none ends the kernel."""
     from hostile.attacks import SANDBOX_ATTACKS, _breach_cell
 
+    cache = folder / ".cache" / "encoder-kit"  # HOME is the folder: the grader's cache
+    cache.mkdir(parents=True)
+    (cache / "vectors.npy").write_bytes(b"cached vectors")
+    for path in (folder / ".cache", cache, cache / "vectors.npy"):
+        path.chmod(0o777 if path.is_dir() else 0o666)  # the unprivileged grader's own cache
     cells = [_breach_cell(SANDBOX_ATTACKS[name]) for name in KEY_ATTACKS]
     result = _run_in_namespace(folder, "unprivileged", [*cells, "print('after')"])
     assert "error" not in result, result
@@ -220,6 +229,8 @@ def test_the_sandbox_attacks_are_held_by_an_unprivileged_grader(folder):
         assert text.strip().endswith("held"), f"{name}: {text!r}"
     assert result["cells"][-1] == "after\n"
     assert not (Path("/etc") / "ekh-pwned").exists()
+    assert "cache files: 1" in result["cells"][KEY_ATTACKS.index("cache_hard_link")]
+    assert (cache / "vectors.npy").read_bytes() == b"cached vectors"  # not poisoned
 
 
 class _ForkingExecutor:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
@@ -114,38 +113,3 @@ def test_masking_explorer_on_a_real_sentence():
     explorer.text.value = ""
     explorer.update()
     assert "empty" in explorer.status.value
-
-
-@pytest.mark.slow
-def test_frozen_vs_fine_tuned_is_quick_and_leaves_the_shared_model_alone():
-    import torch
-
-    from encoder_kit.models import load_sentence_transformer
-    from encoder_kit.widgets import FrozenVsFineTuned
-
-    shared = load_sentence_transformer()[0].auto_model
-    before = {n: p.detach().clone() for n, p in shared.named_parameters()}
-    start = time.perf_counter()
-    widget = FrozenVsFineTuned(top_layers=2, steps=8)  # about the cost of the default
-    comparison = widget.run()
-    assert time.perf_counter() - start < 60
-    assert all(comparison.changes[f"layer {k}"] == 0.0 for k in range(1, 5))
-    assert comparison.changes["embeddings"] == 0.0
-    assert comparison.changes["layer 5"] > 0 and comparison.changes["layer 6"] > 0
-    assert 0 <= comparison.frozen_test_accuracy <= 1 and 0 <= comparison.tuned_test_accuracy <= 1
-    assert comparison.frozen_trained_parameters == 385
-    assert comparison.tuned_trained_parameters > 1_000_000
-    assert "0.0 (frozen)" in widget.output.value
-    for name, p in shared.named_parameters():
-        assert torch.equal(p, before[name]), f"the shared model's {name} changed"
-
-
-def test_frozen_vs_fine_tuned_rejects_bad_settings():
-    from encoder_kit.finetuning import compare_frozen_and_fine_tuned
-    from encoder_kit.widgets.explorer import ExplorerInputError
-    from encoder_kit.widgets.finetune import compare
-
-    with pytest.raises(ExplorerInputError, match="learning rate"):
-        compare(learning_rate=5)
-    with pytest.raises(ValueError, match="steps 1 or more"):  # the library, before any model
-        compare_frozen_and_fine_tuned(["a"], [0], ["b"], [1], steps=0)

@@ -240,9 +240,10 @@ def build_hw2(q: dict[str, Any]) -> Path:
 def build_hw3(q: dict[str, Any]) -> Path:
     b = Builder("hw3-adaptation")
     b.md("# Homework 3: adapting an encoder, and runs that fail\n\nConcepts: C1 (encoder "
-         "plus head), C2 (the two stages), C3 (fine-tuning or a fixed feature extractor), C11 "
-         "(diagnosing a failed training run).\n\nA diagnosis answer names a cause and a fix: "
-         '`{"cause": "<id>", "fix": "<id>"}`.\n\n' + HOW_TO)
+         "plus head), C2 (the two stages), C3 (fine-tuning or a fixed feature extractor: "
+         "which one a measured comparison supports, what fine-tuning costs, what it can make "
+         "the encoder forget), C11 (diagnosing a failed training run).\n\nA diagnosis answer "
+         'names a cause and a fix: `{"cause": "<id>", "fix": "<id>"}`.\n\n' + HOW_TO)
     b.locked_code("setup", SETUP)
     b.question(q["hw3-order-two-stage"], 1,
                intro="Give the step ids of your version in order, first step first; steps "
@@ -252,8 +253,14 @@ def build_hw3(q: dict[str, Any]) -> Path:
     b.question(q["hw3-choice-frozen-architecture"], 3, intro=CHOICE)
     b.question(q["graded-choice-adaptation"], 4, intro=CHOICE)
     b.question(q["hw3-choice-frozen-when"], 5, intro=CHOICE)
-    b.question(q["graded-diagnosis-truncation"], 6, intro=DIAGNOSIS)
-    b.question(q["hw3-diagnosis-learning-rate"], 7, intro=DIAGNOSIS)
+    b.question(q["hw3-choice-measured-tradeoff"], 6,
+               intro="Read the measured table and the constraint of your version. " + CHOICE)
+    b.question(q["hw3-numeric-fine-tune-cost"], 7,
+               intro="Your version and its numbers differ from your neighbour's. Give a number "
+                     "in the unit your version asks for.")
+    b.question(q["graded-diagnosis-truncation"], 8, intro=DIAGNOSIS)
+    b.question(q["hw3-diagnosis-learning-rate"], 9, intro=DIAGNOSIS)
+    b.question(q["hw3-diagnosis-forgetting"], 10, intro=DIAGNOSIS)
     b.before_you_submit()
     return b.write("hw3-adaptation")
 
