@@ -39,7 +39,7 @@ from encoder_kit.questions import (
     is_recorded_answer,
     variant_from_environment,
 )
-from encoder_kit.questions.schema import QuestionBase
+from encoder_kit.questions.kinds.schema import QuestionBase
 
 from .choice import grade_choice_question
 from .code_kind import grade_code_question

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from encoder_kit.questions.order_key import KeySpec, OrderKey
+from encoder_kit.questions.kinds.order_key import KeySpec, OrderKey
 
 from .answers import AnswerError, id_list, known_ids
 from .ordering_methods import MOODLE_METHODS, dag_lcs

@@ -34,7 +34,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 
-from encoder_kit.questions.order_key import OrderKey
+from encoder_kit.questions.kinds.order_key import OrderKey
 
 Method = Callable[[Sequence[str], Sequence[str]], float]
 

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
-from encoder_kit.questions.common import Visibility  # defined once, with the questions
+from encoder_kit.questions.kinds.common import Visibility  # defined once, with the questions
 
 VISIBILITIES: tuple[str, ...] = get_args(Visibility)
 

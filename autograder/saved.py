@@ -1,7 +1,7 @@
 """Grade what a notebook saved: the answers file, read back when the notebook is graded.
 
 A widget's Check and the course's ``answer()`` save each answer, with the variant the
-student was shown, in the answers file (:mod:`encoder_kit.questions.answers_file`).
+student was shown, in the answers file (:mod:`encoder_kit.questions.files.answers_file`).
 ``grade_saved`` reads it back and grades it with :func:`autograder.grade`. Nothing here
 raises for what a student did: a missing, empty or malformed file, an unknown question id or
 an answer that breaks the grader is a zero whose feedback says what happened and what to do.
@@ -26,8 +26,8 @@ from encoder_kit.questions import (
     find_question,
     variant_from_environment,
 )
-from encoder_kit.questions.answers_file import AnswerFileError, load_answer
-from encoder_kit.questions.schema import QuestionBase
+from encoder_kit.questions.files.answers_file import AnswerFileError, load_answer
+from encoder_kit.questions.kinds.schema import QuestionBase
 
 from .result import Result
 

@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from encoder_kit.questions.symbols import evaluate_shape
-from encoder_kit.questions.value_kinds import SHAPE_MISTAKES, ShapeMistake
+from encoder_kit.questions.draw.symbols import evaluate_shape
+from encoder_kit.questions.kinds.value import SHAPE_MISTAKES, ShapeMistake
 
 from .result import Result
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from encoder_kit.questions.variants import Variant, expected_variant
+from encoder_kit.questions.draw.variants import Variant, expected_variant
 
 WITHHELD_MESSAGE = (
     "Your answer was saved for a different version of this question than the one the grader "

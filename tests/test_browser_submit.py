@@ -253,7 +253,7 @@ def points_through_answer(course, folder: Path, assignment: str, tmp_path: Path,
     """The points the same saved answers get when given with ``answer()`` instead."""
     from autograder.course.notebook.student import answer
     from autograder.saved import grade_saved
-    from encoder_kit.questions.answers_file import load_answer
+    from encoder_kit.questions.files.answers_file import load_answer
 
     by_code = tmp_path / f"{assignment}-by-code"
     by_code.mkdir()

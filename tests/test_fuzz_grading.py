@@ -32,7 +32,7 @@ from encoder_kit.questions import (
     parse_question,
     parse_questions_text,
 )
-from encoder_kit.questions.symbols import evaluate, evaluate_shape
+from encoder_kit.questions.draw.symbols import evaluate, evaluate_shape
 from encoder_kit.tagger import split_words
 
 # property-based: thousands of generated inputs, so in the full tier (`make test`), not test-fast
@@ -284,7 +284,7 @@ def test_keys_of_thousands_of_steps_build_and_grade(n: int, rng: Any, form: str)
 
 
 # -- the question loader ---------------------------------------------------------------------
-# Contract (encoder_kit/questions/loader.py): a file (or text) gives valid questions, or raises
+# Contract (encoder_kit/questions/files/loader.py): a file (or text) gives valid questions, or raises
 # QuestionFormatError naming the file and, where it applies, the question id and the field;
 # parse_question (plain data) raises pydantic's ValidationError. Never another exception.
 

@@ -259,8 +259,8 @@ def test_collect_from_graded_results() -> None:
     from autograder import grade
     from autograder.item_stats import collect
     from encoder_kit.questions import make_variant
-    from encoder_kit.questions.pool import QuestionPool
-    from encoder_kit.questions.schema import parse_question
+    from encoder_kit.questions.kinds.pool import QuestionPool
+    from encoder_kit.questions.kinds.schema import parse_question
 
     base = {"title": "T", "concepts": ["C3"], "graded": True}
     choice = parse_question({**_choice("c1", "Freeze it"), **base})

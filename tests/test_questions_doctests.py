@@ -10,9 +10,9 @@ import autograder
 import encoder_kit.questions
 
 MODULES = sorted(
-    f"{package.__name__}.{info.name}"
-    for package in (encoder_kit.questions, autograder)
-    for info in pkgutil.iter_modules(package.__path__)
+    [f"autograder.{info.name}" for info in pkgutil.iter_modules(autograder.__path__)]
+    + [info.name for info in pkgutil.walk_packages(encoder_kit.questions.__path__,
+                                                   "encoder_kit.questions.")]
 ) + ["encoder_kit.questions", "autograder"]
 
 

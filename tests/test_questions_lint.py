@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from autograder.shapes import DETECTORS
+from encoder_kit.questions.kinds.pool import QuestionPool
 from encoder_kit.questions.lint import RULES, Finding, lint_paths, main
-from encoder_kit.questions.pool import QuestionPool
 
 ROOT = Path(__file__).resolve().parents[1]
 _ids = itertools.count()
@@ -517,8 +517,8 @@ def test_a_pool_of_two_does_not_load(tmp_path: Path) -> None:
 
 
 def test_pool_size_rule_on_a_constructed_pool() -> None:
+    from encoder_kit.questions.kinds.schema import parse_question
     from encoder_kit.questions.lint import _check_pool, _Run
-    from encoder_kit.questions.schema import parse_question
 
     members = [
         parse_question({**scenario(f"Freeze, train a {w} head"), "id": f"v-{w}"})

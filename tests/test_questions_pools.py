@@ -24,9 +24,9 @@ from encoder_kit.questions import (
     parse_questions_text,
     record_answer,
 )
-from encoder_kit.questions.loader import QuestionFormatError
-from encoder_kit.questions.variables import Variable, draw_values, variable_space
-from encoder_kit.questions.variants import expected_variant
+from encoder_kit.questions.draw.variables import Variable, draw_values, variable_space
+from encoder_kit.questions.draw.variants import expected_variant
+from encoder_kit.questions.files.loader import QuestionFormatError
 
 
 def _choice(version_id: str, right: str, wrong: str, ids: str) -> dict[str, Any]:
@@ -646,18 +646,24 @@ def test_a_widget_built_from_a_pool_shows_and_grades_the_drawn_version() -> None
 
 
 def test_the_questions_package_has_no_import_cycle() -> None:
-    """Relative imports between encoder_kit/questions modules (type-only ones too) form no cycle."""
+    """Relative imports between encoder_kit/questions modules (type-only ones too) form no
+    cycle, and its subpackages point one way: draw <- kinds <- files <- lint."""
     import ast
 
     folder = Path(__file__).resolve().parents[1] / "encoder_kit" / "questions"
     graph: dict[str, set[str]] = {}
-    for path in folder.glob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        graph[path.stem] = {
-            node.module.split(".")[0]
-            for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module
-        }
+    for path in folder.rglob("*.py"):
+        parts = list(path.relative_to(folder).with_suffix("").parts)
+        package = parts[:-1]  # what a relative import with one dot starts from
+        name = ".".join(package if parts[-1] == "__init__" else parts) or "__init__"
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level >= 1 and node.module:
+                base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+                if node.level - 1 > len(package):
+                    continue  # above the questions package: encoder_kit's library
+                targets.add(".".join([*base, node.module]))
+        graph[name] = targets
     graph.pop("__init__", None)
 
     def reaches(start: str, target: str, seen: set[str]) -> bool:
@@ -668,7 +674,15 @@ def test_the_questions_package_has_no_import_cycle() -> None:
 
     cyclic = sorted(name for name in graph if reaches(name, name, {name}))
     assert cyclic == [], cyclic
-    assert "common" not in graph["variants"] and "variants" not in graph["variables"]
+    order = {"draw": 0, "kinds": 1, "files": 2, "lint": 3}
+    upward = [f"{name} imports {target}" for name, targets in sorted(graph.items())
+              for target in sorted(targets)
+              if name.split(".")[0] in order and target.split(".")[0] in order
+              and order[target.split(".")[0]] > order[name.split(".")[0]]]
+    assert upward == [], upward
+    assert "draw.variants" in graph["kinds.common"]  # imports across subpackages are resolved
+    assert "kinds.common" not in graph["draw.variants"]
+    assert "draw.variants" not in graph["draw.variables"]
 
 
 def test_show_and_answer_in_a_students_kernel_then_the_grader_agrees(
@@ -701,7 +715,7 @@ def test_every_mistake_of_every_draw_gets_its_own_feedback_in_bank_and_course() 
     from autograder.numeric import grade_numeric_question
     from autograder.shapes import grade_shape
     from encoder_kit.questions import load_bank
-    from encoder_kit.questions.symbols import evaluate, evaluate_shape
+    from encoder_kit.questions.draw.symbols import evaluate, evaluate_shape
 
     root = Path(__file__).resolve().parents[1] / "exercises" / "questions"
     members = [

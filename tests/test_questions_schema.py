@@ -18,7 +18,7 @@ from encoder_kit.questions import (
     load_questions,
     parse_questions_text,
 )
-from encoder_kit.questions import loader as loader_module
+from encoder_kit.questions.files import loader as loader_module
 
 COMMON = {"title": "T", "prompt": "P?", "concepts": ["C1"], "explanation": "Why."}
 VALID = {

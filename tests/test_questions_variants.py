@@ -16,7 +16,7 @@ from encoder_kit.questions import (
     record_answer,
     variant_from_environment,
 )
-from encoder_kit.questions.variants import expected_variant
+from encoder_kit.questions.draw.variants import expected_variant
 
 SHAPE = find_question("practice-shape-padded-batch")
 ORDERING = find_question("practice-encoder-inside-order")

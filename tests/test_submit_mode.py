@@ -22,8 +22,8 @@ import pytest
 from autograder import reference_answer
 from autograder.saved import grade_saved
 from encoder_kit.questions import find_question, load_questions, make_variant
-from encoder_kit.questions.answers_file import ANSWERS_FILENAME, load_answer
-from encoder_kit.questions.released import (
+from encoder_kit.questions.files.answers_file import ANSWERS_FILENAME, load_answer
+from encoder_kit.questions.files.released import (
     PUBLIC_FILENAME,
     PublicQuestion,
     read_public_questions,
@@ -339,7 +339,7 @@ def test_nbconvert_shows_the_text_where_the_widget_cannot_render(released):
     from nbconvert import HTMLExporter
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    from encoder_kit.questions.released import lookup, text_view
+    from encoder_kit.questions.files.released import lookup, text_view
 
     stand_in, data = lookup("hw1-choice-two-stages")
     text = text_view(stand_in.view(WHO))

@@ -189,7 +189,7 @@ def _result_card(record: dict[str, Any], text: str, view: dict[str, Any]) -> Any
 
     from nbformat.v4 import new_output
 
-    from encoder_kit.questions.released import describe_answer
+    from encoder_kit.questions.files.released import describe_answer
 
     from .protocol import ResultRecord
 

@@ -4,8 +4,8 @@ A graded notebook talks to the grader through a few agreed names, and only throu
 
 - environment variables the grader sets for a kernel (``STUDENT_ENV`` and the rest below);
 - files beside the notebook: the answers file (``ANSWERS_FILENAME``, whose format is
-  :mod:`encoder_kit.questions.answers_file`) and the public questions file
-  (``PUBLIC_FILENAME``, :mod:`encoder_kit.questions.released`);
+  :mod:`encoder_kit.questions.files.answers_file`) and the public questions file
+  (``PUBLIC_FILENAME``, :mod:`encoder_kit.questions.files.released`);
 - two MIME types in the cells' outputs: a ``SubmissionRecord`` (``SUBMISSION_MIME``), which
   ``grade_cell`` displays in a grading kernel instead of scoring, and a ``ResultRecord``
   (``RESULT_MIME``), which the grader writes back into the test cell (and ``grade_cell``
@@ -38,10 +38,10 @@ from typing import Any
 
 from encoder_kit.progress import GRADING_ENV
 from encoder_kit.questions import QUESTION_PATH_ENV
-from encoder_kit.questions.answers_file import ANSWERS_ENV, ANSWERS_FILENAME
-from encoder_kit.questions.common import Visibility
-from encoder_kit.questions.released import PUBLIC_FILENAME as _PUBLIC_FILENAME
-from encoder_kit.questions.variants import IDENTITY_ENVIRONMENT
+from encoder_kit.questions.draw.variants import IDENTITY_ENVIRONMENT
+from encoder_kit.questions.files.answers_file import ANSWERS_ENV, ANSWERS_FILENAME
+from encoder_kit.questions.files.released import PUBLIC_FILENAME as _PUBLIC_FILENAME
+from encoder_kit.questions.kinds.common import Visibility
 
 __all__ = [
     "ANSWERS_ENV",
@@ -78,7 +78,7 @@ GRADER_SCORES_ENV = GRADING_ENV  # "1": grade_cell hands over, the grader scores
 CACHE_ENV = "ENCODER_KIT_CACHE"              # the embedding cache folder
 
 # -- files beside the notebook ----------------------------------------------------------------
-PUBLIC_FILENAME = _PUBLIC_FILENAME  # format: encoder_kit.questions.released
+PUBLIC_FILENAME = _PUBLIC_FILENAME  # format: encoder_kit.questions.files.released
 
 # -- outputs ----------------------------------------------------------------------------------
 RESULT_MIME = "application/vnd.encoder-kit.result+json"

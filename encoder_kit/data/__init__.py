@@ -1,7 +1,9 @@
 """Small data sets written for encoder-kit (shipped in the package).
 
 - ``support_emails``: 240 customer e-mails, 80 per queue (billing, technical, feedback).
-  Each queue has its own words, so word counts (TF-IDF) already do well: the keyword case.
+  Each queue has its own words (the keyword case), yet with 180 training e-mails TF-IDF stays
+  about 13 points behind frozen sentence vectors: a test e-mail often says its point in words
+  no training e-mail used.
 - ``sarcastic_reviews``: 340 one- or two-sentence product reviews, 170 sarcastic (praise words
   for a bad experience: "Fantastic kettle. It now takes eleven minutes to boil a cup") and 170
   sincere (85 pleased, 85 displeased, often about the same products and faults). The label

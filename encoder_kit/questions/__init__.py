@@ -13,24 +13,7 @@ in instructor folders (see ``find_leaks``). A graded slot may be a ``QuestionPoo
 False
 """
 
-from .choice_kinds import ChoiceQuestion, DesignQuestion, DiagnosisQuestion
-from .common import CONCEPTS, Option, Variable
-from .leaks import Leak, find_leaks
-from .loader import (
-    QUESTION_PATH_ENV,
-    QuestionFormatError,
-    QuestionNotFoundError,
-    find_question,
-    load_bank,
-    load_questions,
-    parse_questions_text,
-)
-from .order_key import OrderKey
-from .ordering_kind import ORDERING_METHODS, OrderingQuestion
-from .pool import QuestionPool, parse_entry
-from .schema import QUESTION_KINDS, AnyQuestion, Question, parse_question
-from .value_kinds import SHAPE_MISTAKES, CodeQuestion, NumericQuestion, ShapeQuestion
-from .variants import (
+from .draw.variants import (
     Variant,
     default_variant,
     derive_seed,
@@ -40,6 +23,23 @@ from .variants import (
     record_answer,
     variant_from_environment,
 )
+from .files.leaks import Leak, find_leaks
+from .files.loader import (
+    QUESTION_PATH_ENV,
+    QuestionFormatError,
+    QuestionNotFoundError,
+    find_question,
+    load_bank,
+    load_questions,
+    parse_questions_text,
+)
+from .kinds.choice import ChoiceQuestion, DesignQuestion, DiagnosisQuestion
+from .kinds.common import CONCEPTS, Option, Variable
+from .kinds.order_key import OrderKey
+from .kinds.ordering import ORDERING_METHODS, OrderingQuestion
+from .kinds.pool import QuestionPool, parse_entry
+from .kinds.schema import QUESTION_KINDS, AnyQuestion, Question, parse_question
+from .kinds.value import SHAPE_MISTAKES, CodeQuestion, NumericQuestion, ShapeQuestion
 
 __all__ = [
     "CONCEPTS",

@@ -52,9 +52,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from .loader import QUESTION_PATH_ENV, QuestionFormatError, parse_questions_text
-from .variables import MAX_ENUMERATED, SAMPLED, satisfies, space_size, variable_space
-from .variants import Variant, make_variant
+from .draw.variables import MAX_ENUMERATED, SAMPLED, satisfies, space_size, variable_space
+from .draw.variants import Variant, make_variant
+from .files.loader import QUESTION_PATH_ENV, QuestionFormatError, parse_questions_text
 
 Severity = Literal["error", "warning"]
 # a shape-mistake detector (autograder.shapes.DETECTORS): (answer, expected) -> matches

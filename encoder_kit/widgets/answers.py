@@ -1,7 +1,7 @@
 """Saved answers, for widget users: the answers file and ``grade_saved``.
 
 The answers file's format is a contract between the widgets and the grader, so it lives in
-:mod:`encoder_kit.questions.answers_file`; grading the saved answers lives on the grading side,
+:mod:`encoder_kit.questions.files.answers_file`; grading the saved answers lives on the grading side,
 :mod:`autograder.saved`. This module keeps the names a notebook imports from the widgets
 (``from encoder_kit.widgets import grade_saved``).
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from encoder_kit.questions.answers_file import (
+from encoder_kit.questions.files.answers_file import (
     ANSWERS_FILENAME,
     FORMAT,
     VERSION,

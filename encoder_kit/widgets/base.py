@@ -14,10 +14,10 @@ controls (:meth:`QuestionWidget._build_answer`) and reads them back
 * no exception reaches the student: an unexpected error becomes a short message.
 
 **Submit mode** (a released notebook's keyless stand-in of a graded question,
-:class:`encoder_kit.questions.released.PublicQuestion`): the button is **Save**; nothing is
+:class:`encoder_kit.questions.files.released.PublicQuestion`): the button is **Save**; nothing is
 graded and no correctness shows, only "saved" and what was saved. Save writes the same
 record as the course's ``answer()`` (answer, kind, variant, attempt, time; see
-:func:`encoder_kit.questions.released.save_student_answer`), and the widget opens with the
+:func:`encoder_kit.questions.files.released.save_student_answer`), and the widget opens with the
 answer saved earlier.
 """
 
@@ -30,7 +30,11 @@ from typing import Any, ClassVar
 
 import ipywidgets as widgets
 
-from encoder_kit.questions.released import PublicQuestion, describe_answer, save_student_answer
+from encoder_kit.questions.files.released import (
+    PublicQuestion,
+    describe_answer,
+    save_student_answer,
+)
 
 from . import answers as answers_mod
 from . import theme
@@ -87,7 +91,7 @@ class QuestionWidget(widgets.VBox):
         released = isinstance(question, PublicQuestion)
         self.question = question if released else resolve_question(question)
         if released and identity is None:
-            from encoder_kit.questions.released import identity as this_kernels_identity
+            from encoder_kit.questions.files.released import identity as this_kernels_identity
 
             identity = this_kernels_identity()
         self.identity = identity  # whose version a stand-in shows (course, assignment, student)

@@ -5,7 +5,7 @@ question's widget built from the student's own version: the public view in
 ``encoder-kit-questions.json`` beside the notebook (never a key), drawn for (course,
 assignment, student) exactly as the grader draws it. The widget is in *submit mode*: its
 button is **Save**, nothing is graded before the deadline, and Save writes the same record as
-the course's ``answer()`` (:func:`encoder_kit.questions.released.save_student_answer`). A
+the course's ``answer()`` (:func:`encoder_kit.questions.files.released.save_student_answer`). A
 widget opened again shows the answer saved before.
 
 Where widgets cannot render, ``show`` gives the text view instead: outside a Jupyter kernel
@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from encoder_kit.questions.released import PublicQuestion, identity, lookup, text_view
+from encoder_kit.questions.files.released import PublicQuestion, identity, lookup, text_view
 
 __all__ = ["GRADER_SCORES_ENV", "show", "submit_widget", "widgets_can_render"]
 

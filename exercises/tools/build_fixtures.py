@@ -228,7 +228,7 @@ HW4_STUDENTS: dict[str, dict[str, Any]] = {
 def widget_answers(student: str) -> dict[str, Any]:
     """The answers file the widgets would have written for ``student``: his version's right
     answers, each with the variant record the widget saves beside it."""
-    from encoder_kit.questions.answers_file import FORMAT, VERSION
+    from encoder_kit.questions.files.answers_file import FORMAT, VERSION
 
     versions = hw1_versions(student)
     return {"format": FORMAT, "version": VERSION, "answers": {

@@ -158,7 +158,7 @@ def sleepers(context: Context) -> str:
 
 
 _SAVE_Z = f"""
-    from encoder_kit.questions.answers_file import save_answer
+    from encoder_kit.questions.files.answers_file import save_answer
     POINTS = {POINTS!r}
     for question_id in POINTS:  # something to grade: "z" is no right answer anywhere
         save_answer(question_id, "z", kind="choice")
@@ -206,7 +206,7 @@ def patch_autograder(context: Context) -> str:
 def patch_find_question(context: Context) -> str:
     return _SAVE_Z + """
     import encoder_kit.questions as questions
-    import encoder_kit.questions.loader as loader
+    import encoder_kit.questions.files.loader as loader
 
     original = questions.find_question
     template = original("hw1-choice-two-stages")

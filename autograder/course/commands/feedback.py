@@ -123,7 +123,7 @@ def scan_feedback(course: Course, assignment: str, students: list[str],
     """Every leak in the feedback of ``students``: keys, explanations, hidden-test code or
     markers, hidden data (the students' own answers are not counted). ``keys_allowed``
     (explanations released after the due date) skips the keys and explanations only."""
-    from encoder_kit.questions.leaks import leaks_in_text
+    from encoder_kit.questions.files.leaks import leaks_in_text
 
     questions = course.graded_questions()
     _, snippets = hidden_snippets(course.hidden_dir())

@@ -2,7 +2,7 @@
 
 Its format and the keyless stand-in a student's kernel draws its version from are a contract
 between the course and the widgets' submit mode, so they live below both front ends, in
-:mod:`encoder_kit.questions.released`; this module keeps the names the course imports.
+:mod:`encoder_kit.questions.files.released`; this module keeps the names the course imports.
 
 >>> from encoder_kit.questions import find_question
 >>> stand_in = PublicQuestion(public_question(find_question("practice-shape-padded-batch")))
@@ -12,7 +12,7 @@ between the course and the widgets' submit mode, so they live below both front e
 
 from __future__ import annotations
 
-from encoder_kit.questions.released import (
+from encoder_kit.questions.files.released import (
     FORMAT,
     PublicQuestion,
     PublicQuestionError,

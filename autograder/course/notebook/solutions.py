@@ -86,7 +86,7 @@ def solution_for(question_id: str, answers: Mapping[str, Any] | None = None) -> 
     ``answers`` (``{version id: answer}``, or ``{question id: answer}`` for a question that is
     no pool) it is looked up there, keyless.
     """
-    from encoder_kit.questions.released import identity, lookup, read_public_questions
+    from encoder_kit.questions.files.released import identity, lookup, read_public_questions
 
     if answers is None:
         from autograder import reference_answer
@@ -106,7 +106,7 @@ def solution_for(question_id: str, answers: Mapping[str, Any] | None = None) -> 
                        f"{member.id!r}; rebuild the notebook (exercises/tools/build_sources.py)")
     entry = answers[member.id]
     if isinstance(entry, str) and member.kind in ("shape", "numeric"):
-        from encoder_kit.questions.symbols import evaluate, evaluate_shape
+        from encoder_kit.questions.draw.symbols import evaluate, evaluate_shape
 
         values = stand_in.values_for(who)
         return (list(evaluate_shape(entry, values)) if member.kind == "shape"

@@ -3,7 +3,7 @@
 ``show("id")`` displays the student's own version of a question (their numbers, the options,
 items or components with their ids) and returns the numbers. ``answer("id", value)`` saves
 the answer, with the version it was given for, to ``encoder-kit-answers.json`` beside the
-notebook: the same file the widgets write (:mod:`encoder_kit.questions.answers_file`), which is
+notebook: the same file the widgets write (:mod:`encoder_kit.questions.files.answers_file`), which is
 handed in with the notebook and graded by the hidden test cells.
 
 Questions come from ``encoder-kit-questions.json`` beside the notebook (written by
@@ -15,7 +15,7 @@ the login name; course and assignment come from the questions file (or
 This ``show`` gives the text view. A released notebook imports ``show`` from
 :mod:`encoder_kit.widgets` instead, which displays the question's widget in submit mode (Save,
 no score) where widgets render and this same text elsewhere; both save the same record as
-``answer()`` (:func:`encoder_kit.questions.released.save_student_answer`).
+``answer()`` (:func:`encoder_kit.questions.files.released.save_student_answer`).
 
 Before submitting, ``check_all_answered()`` (the public test of an assignment's last cell)
 lists every question as answered, missing or malformed, with what to do, and the files to
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from encoder_kit.questions.released import (
+from encoder_kit.questions.files.released import (
     PUBLIC_FILENAME,
     PublicQuestion,
     describe_answer,
@@ -44,7 +44,7 @@ from encoder_kit.questions.released import (
     save_student_answer,
     text_view,
 )
-from encoder_kit.questions.released import identity as _identity
+from encoder_kit.questions.files.released import identity as _identity
 
 __all__ = ["BEFORE_YOU_SUBMIT_MARKDOWN", "BEFORE_YOU_SUBMIT_TEST", "NOTEBOOK_SETUP",
            "QuestionStatus", "SubmissionStatus", "answer", "check_all_answered",
@@ -107,7 +107,7 @@ def answer(question_id: str, value: Any) -> None:
 
 def check_answered(question_id: str) -> None:
     """A public test: an answer to ``question_id`` is saved and readable (not graded here)."""
-    from encoder_kit.questions.answers_file import AnswerFileError, answers_path, load_answer
+    from encoder_kit.questions.files.answers_file import AnswerFileError, answers_path, load_answer
 
     try:
         saved = load_answer(question_id)
@@ -218,7 +218,7 @@ def _form_problem(view: dict[str, Any], value: Any) -> str:
 
 
 def _hand_in(folder: Path, answered_here: bool) -> tuple[str, ...]:
-    from encoder_kit.questions.answers_file import ANSWERS_FILENAME
+    from encoder_kit.questions.files.answers_file import ANSWERS_FILENAME
 
     notebooks = sorted(p.name for p in folder.glob("*.ipynb"))
     return (*notebooks, ANSWERS_FILENAME) if answered_here else tuple(notebooks)
@@ -227,7 +227,7 @@ def _hand_in(folder: Path, answered_here: bool) -> tuple[str, ...]:
 def submission_status(folder: str | Path | None = None) -> SubmissionStatus:
     """Every question of the assignment (the questions file beside the notebook) as
     answered, missing or malformed, with what to do; and the files to hand in."""
-    from encoder_kit.questions.answers_file import AnswerFileError, answers_path, load_answer
+    from encoder_kit.questions.files.answers_file import AnswerFileError, answers_path, load_answer
 
     where = Path(folder) if folder is not None else Path.cwd()
     data = read_public_questions(where)

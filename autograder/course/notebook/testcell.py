@@ -49,7 +49,7 @@ SAVED: Any = _Saved()
 
 def _answer_file_flag(question_id: str, path: Any) -> str | None:
     """Why the saved answer cannot be read: missing file, malformed file, or no answer."""
-    from encoder_kit.questions.answers_file import AnswerFileError, answers_path, load_answer
+    from encoder_kit.questions.files.answers_file import AnswerFileError, answers_path, load_answer
 
     target = answers_path(path)
     if not target.exists():
@@ -67,7 +67,7 @@ def _answer_file_flag(question_id: str, path: Any) -> str | None:
 
 def short_paths(text: str, path: Any) -> str:
     """The feedback with the answers file named, not its full path on the grading machine."""
-    from encoder_kit.questions.answers_file import answers_path
+    from encoder_kit.questions.files.answers_file import answers_path
 
     target = answers_path(path)
     return text.replace(str(target), target.name)
@@ -79,7 +79,7 @@ def grade_question(question_id: str, answer: Any, path: Any) -> tuple[Any, Any, 
     from autograder import Result, grade
     from autograder.saved import grade_saved
     from encoder_kit.questions import find_question, variant_from_environment
-    from encoder_kit.questions.answers_file import load_answer
+    from encoder_kit.questions.files.answers_file import load_answer
 
     flags: tuple[str, ...] = ()
     try:

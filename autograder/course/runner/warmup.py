@@ -54,7 +54,7 @@ MODULES = (
     "encoder_kit.tagger",
     "encoder_kit.conll",
     "encoder_kit.data.exercises",
-    "encoder_kit.questions.answers_file",
+    "encoder_kit.questions.files.answers_file",
     "autograder.saved",
     "encoder_kit.questions",
 )

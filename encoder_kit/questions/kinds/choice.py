@@ -37,7 +37,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .variants import Variant
+    from ..draw.variants import Variant
 
 
 def _check_options(options: list[Option], what: str, field: str, *, single: bool) -> None:

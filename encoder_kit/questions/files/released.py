@@ -42,9 +42,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .common import Variable
-from .symbols import fill_placeholders
-from .variants import IDENTITY_ENVIRONMENT
+from ..draw.symbols import fill_placeholders
+from ..draw.variants import IDENTITY_ENVIRONMENT
+from ..kinds.common import Variable
 
 FORMAT = "encoder-kit-questions"
 PUBLIC_FILENAME = "encoder-kit-questions.json"
@@ -144,7 +144,7 @@ class PublicQuestion:
 
     def variant(self, identity: Mapping[str, str]) -> Any:
         """This student's ``Variant`` (None when the question is the same for everyone)."""
-        from .variants import make_variant
+        from ..draw.variants import make_variant
 
         if not self.is_variable:
             return None

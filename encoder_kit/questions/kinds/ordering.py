@@ -35,7 +35,7 @@ from .common import (
 from .order_key import OrderKey
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .variants import Variant
+    from ..draw.variants import Variant
 
 OrderingMethod = Literal[
     "all_or_nothing",

@@ -33,12 +33,12 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from ..draw.symbols import evaluate, evaluate_shape, names_in, parse_dimensions, placeholders_in
+from ..draw.variables import VariableError, check_variables, variable_space
 from .common import FieldError, QuestionBase, StrictModel, Text, Variable
-from .symbols import evaluate, evaluate_shape, names_in, parse_dimensions, placeholders_in
-from .variables import VariableError, check_variables, variable_space
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .variants import Variant
+    from ..draw.variants import Variant
 
 # mistakes the grader recognises without an explicit wrong shape (see autograder.shapes)
 SHAPE_MISTAKES: tuple[str, ...] = (

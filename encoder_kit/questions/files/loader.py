@@ -32,9 +32,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .common import FieldError
-from .pool import PoolError, QuestionPool, version_entries
-from .schema import AnyQuestion, parse_question
+from ..kinds.common import FieldError
+from ..kinds.pool import PoolError, QuestionPool, version_entries
+from ..kinds.schema import AnyQuestion, parse_question
 
 Loaded = AnyQuestion | QuestionPool
 

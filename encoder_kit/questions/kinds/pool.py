@@ -32,7 +32,7 @@ from .common import Concept, FieldError, QuestionId, StrictModel, Text, Visibili
 from .schema import AnyQuestion, Question, parse_question
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .variants import Variant
+    from ..draw.variants import Variant
 
 MIN_VERSIONS = 3
 # fields a version takes from its pool when it leaves them out

@@ -18,7 +18,7 @@ from typing import Annotated, Any, get_args
 
 from pydantic import Field, TypeAdapter
 
-from .choice_kinds import (
+from .choice import (
     ChoiceQuestion,
     Component,
     Connection,
@@ -30,8 +30,8 @@ from .choice_kinds import (
     Symptom,
 )
 from .common import CONCEPTS, Option, QuestionBase, Variable
-from .ordering_kind import ORDERING_METHODS, Distractor, ItemDraw, OrderingItem, OrderingQuestion
-from .value_kinds import (
+from .ordering import ORDERING_METHODS, Distractor, ItemDraw, OrderingItem, OrderingQuestion
+from .value import (
     SHAPE_MISTAKES,
     CodeQuestion,
     NumericMistake,

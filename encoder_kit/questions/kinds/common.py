@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from .symbols import fill_placeholders
-from .variables import Variable, VariableSpec, default_values
+from ..draw.symbols import fill_placeholders
+from ..draw.variables import Variable, VariableSpec, default_values
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .variants import Variant  # variants imports variables, never this module
+    from ..draw.variants import Variant  # variants imports variables, never this module
 
 __all__ = [
     "CONCEPTS",
