@@ -166,12 +166,18 @@ def describe_scores(scores: dict[str, tuple[float, list[float]]]) -> str:
     lines = [f"Histograms of the share of the points per graded cell, {len(scores)} cell"
              + ("s." if len(scores) != 1 else ".")]
     for name, (maximum, shares) in scores.items():
-        full = sum(s >= 1 - 1e-9 for s in shares)
-        zero = sum(s <= 1e-9 for s in shares)
-        mean = sum(shares) / len(shares) if shares else 0.0
+        mean, full, partial, zero = _cell_summary(shares)
         lines.append(f"{name} ({maximum:g} pt): {len(shares)} submissions, mean {mean:.0%}, "
-                     f"{full} full, {len(shares) - full - zero} partial, {zero} zero.")
+                     f"{full} full, {partial} partial, {zero} zero.")
     return "\n".join(lines)
+
+
+def _cell_summary(shares: list[float]) -> tuple[float, int, int, int]:
+    """Mean share of the points, and how many submissions got full, partial and zero."""
+    full = sum(s >= 1 - 1e-9 for s in shares)
+    zero = sum(s <= 1e-9 for s in shares)
+    mean = sum(shares) / len(shares) if shares else 0.0
+    return mean, full, len(shares) - full - zero, zero
 
 
 def _plot(scores: dict[str, tuple[float, list[float]]], path: Path, title: str) -> None:
@@ -203,11 +209,8 @@ def _markdown(report: Report, scores: dict[str, tuple[float, list[float]]]) -> s
     lines = [f"# {report.assignment}: how the class did", "",
              "| graded cell | points | mean | full | partial | zero |", "|---|---|---|---|---|---|"]
     for name, (maximum, shares) in scores.items():
-        full = sum(s >= 1 - 1e-9 for s in shares)
-        zero = sum(s <= 1e-9 for s in shares)
-        mean = sum(shares) / len(shares) if shares else 0.0
-        lines.append(f"| {name} | {maximum:g} | {mean:.0%} | {full} | "
-                     f"{len(shares) - full - zero} | {zero} |")
+        mean, full, partial, zero = _cell_summary(shares)
+        lines.append(f"| {name} | {maximum:g} | {mean:.0%} | {full} | {partial} | {zero} |")
     lines += ["", f"![Score distribution per graded cell]({report.plot.name})", "",
               describe_scores(scores), "", "## Most common wrong answers", ""]
     if not report.wrong:
